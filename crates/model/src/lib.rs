@@ -33,7 +33,7 @@ pub use evidence::{
     Stance,
 };
 pub use kind::{Kind, UnknownKind};
-pub use record::{Body, Citation, Confidentiality, Record, RecordId, RecordMeta, Reference};
+pub use record::{rfc3339, Body, Citation, Confidentiality, Record, RecordId, RecordMeta, Reference};
 pub use script::{detect_script, Script};
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{Term, Vocabularies, Vocabulary};

@@ -1,0 +1,93 @@
+//! The record store: where vigil keeps every version of every record.
+//!
+//! [`Store`] is the interface the server and the CLI program against; it is
+//! small on purpose so that a PostgreSQL implementation can satisfy it later.
+//! [`SqliteStore`] is the embedded default: one file on disk, WAL journal,
+//! one writer and a few readers, migrations run when it opens.
+//!
+//! Invariants every implementation keeps:
+//! - every write is one transaction: a failed write or import changes nothing;
+//! - a record's version starts at 1 and grows by one per write, and an update
+//!   names the version it edits (optimistic concurrency);
+//! - the previous version is kept on every update and delete, so a record's
+//!   history can always be read back;
+//! - a record's references (citations, participants, places, ...) point at
+//!   existing records of the right kind when a write commits.
+
+mod accounts;
+mod error;
+mod import;
+mod query;
+pub mod sqlite;
+
+pub use accounts::{Role, TokenInfo, User};
+pub use error::StoreError;
+pub use import::{ImportItem, ImportOutcome, ImportProblem};
+pub use query::{Cursor, Filter, ListPage, Page};
+pub use sqlite::SqliteStore;
+
+use vigil_model::{Body, Kind, Record, RecordId, Term, Vocabularies};
+
+/// One entry of a record's history.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub version: u64,
+    pub operation: Operation,
+    pub written_at: time::OffsetDateTime,
+    pub written_by: Option<String>,
+    /// The record as it was after this write; `None` for a deletion.
+    pub record: Option<Record>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+}
+
+/// Counts of live records, per kind.
+pub type Counts = Vec<(Kind, u64)>;
+
+/// The operations vigil needs from a database.
+pub trait Store: Send + Sync {
+    /// Creates a record, with the given id if any (an import keeping ids),
+    /// else a new one.
+    fn create(&self, id: Option<RecordId>, body: Body, actor: &str) -> Result<Record, StoreError>;
+    fn get(&self, kind: Kind, id: RecordId) -> Result<Option<Record>, StoreError>;
+    /// Replaces the body of version `expected_version`; a different current
+    /// version is [`StoreError::Conflict`].
+    fn update(&self, kind: Kind, id: RecordId, expected_version: u64, body: Body, actor: &str)
+        -> Result<Record, StoreError>;
+    /// Deletes a record that nothing references, keeping its history.
+    fn delete(&self, kind: Kind, id: RecordId, expected_version: Option<u64>, actor: &str) -> Result<(), StoreError>;
+    fn list(&self, kind: Kind, filter: &Filter, page: &Page) -> Result<ListPage, StoreError>;
+    fn history(&self, kind: Kind, id: RecordId) -> Result<Vec<HistoryEntry>, StoreError>;
+    fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Imports records all or nothing. Each item is created, updated (when it
+    /// differs from the stored version) or left unchanged. Any problem, or
+    /// `dry_run`, rolls everything back; the outcome lists every problem.
+    fn import(
+        &self,
+        items: &mut dyn Iterator<Item = Result<ImportItem, ImportProblem>>,
+        dry_run: bool,
+        actor: &str,
+    ) -> Result<ImportOutcome, StoreError>;
+    /// Streams every live record of the given kinds, in dependency order
+    /// then id order, to `sink`. Memory use does not grow with the store.
+    fn export(&self, kinds: &[Kind], sink: &mut dyn FnMut(Record) -> Result<(), StoreError>)
+        -> Result<u64, StoreError>;
+
+    fn vocabularies(&self) -> Result<Vocabularies, StoreError>;
+    fn add_term(&self, vocabulary: &str, term: Term, actor: &str) -> Result<(), StoreError>;
+
+    fn create_user(&self, name: &str, role: Role) -> Result<User, StoreError>;
+    fn user(&self, name: &str) -> Result<Option<User>, StoreError>;
+    fn users(&self) -> Result<Vec<User>, StoreError>;
+    /// Issues a bearer token for a user and returns it; only its hash is kept.
+    fn create_token(&self, user: &str) -> Result<String, StoreError>;
+    /// The user a bearer token belongs to, if the token is valid.
+    fn authenticate(&self, token: &str) -> Result<Option<User>, StoreError>;
+}

@@ -1,0 +1,45 @@
+use vigil_model::{Confidentiality, Record, RecordId};
+
+/// Filters for listing records. Fields that do not apply to a kind are
+/// ignored by it (documented per route in the OpenAPI document).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// A vocabulary code or type; hierarchical codes match their narrower
+    /// terms (`detention` finds `detention.rsdl`).
+    pub record_type: Option<String>,
+    /// Records located at this place (an event's place, an organisation's
+    /// place, a place's parent).
+    pub place: Option<RecordId>,
+    /// Records that involve this person (event participants, claim
+    /// subjects, relations).
+    pub person: Option<RecordId>,
+    /// Dates overlapping `[from, to]`, as `YYYY-MM-DD` or shorter prefixes.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Case-insensitive words, all of which must occur in the record's text.
+    pub text: Option<String>,
+    /// The most confidential level the caller may see.
+    pub max_confidentiality: Confidentiality,
+}
+
+/// An opaque position after which the next page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(pub RecordId);
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub after: Option<Cursor>,
+    pub limit: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page { after: None, limit: 50 }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub records: Vec<Record>,
+    pub next: Option<Cursor>,
+}

@@ -1,0 +1,114 @@
+//! The columns the store derives from a record to filter and page without
+//! parsing JSON: type, place, date bounds, links and searchable text.
+
+use serde_json::{Map, Value};
+use vigil_model::{Body, Confidentiality, Person, RecordId};
+
+pub(crate) struct Derived {
+    pub label: String,
+    pub type_code: Option<String>,
+    pub place: Option<RecordId>,
+    pub date_start: Option<String>,
+    pub date_end: Option<String>,
+    pub search_text: String,
+    pub links: Vec<RecordId>,
+}
+
+pub(crate) fn derive(body: &Body) -> Derived {
+    let mut text = Vec::<&str>::new();
+    let (type_code, place, date) = match body {
+        Body::Person(p) => {
+            text.extend(p.names.iter().map(|n| n.text.as_str()));
+            text.extend(p.unidentified.as_deref());
+            text.extend(p.description.as_deref());
+            (None, None, p.birth_date.as_ref())
+        }
+        Body::Organization(o) => {
+            text.extend(o.names.iter().map(|n| n.text.as_str()));
+            text.extend(o.description.as_deref());
+            (Some(o.org_type.clone()), o.place, None)
+        }
+        Body::Place(p) => {
+            text.extend(p.names.iter().map(|n| n.text.as_str()));
+            text.extend(p.description.as_deref());
+            let t = p.facility_type.clone().unwrap_or_else(|| enum_code(&p.place_type));
+            (Some(t), p.parent, None)
+        }
+        Body::Event(e) => {
+            text.extend(e.title.as_deref());
+            text.extend(e.description.as_deref());
+            (Some(e.event_type.clone()), e.place, e.date.as_ref())
+        }
+        Body::Source(s) => {
+            text.push(&s.title);
+            text.extend(s.author.as_deref());
+            text.extend(s.publisher.as_deref());
+            text.extend(s.reference.as_deref());
+            (Some(enum_code(&s.source_kind)), None, s.date.as_ref())
+        }
+        Body::Claim(c) => {
+            text.push(&c.statement);
+            text.extend(c.subject.topic.as_deref());
+            text.extend(c.quote.as_deref());
+            (None, None, c.quantity.as_ref().and_then(|q| q.as_of.as_ref()))
+        }
+    };
+    let bounds = date.map(|d| d.bounds());
+    let mut links: Vec<RecordId> = body.references().into_iter().map(|(_, _, id)| id).collect();
+    links.sort();
+    links.dedup();
+    Derived {
+        label: body.label(),
+        type_code,
+        place,
+        date_start: bounds.as_ref().and_then(|b| b.earliest.clone()),
+        date_end: bounds.and_then(|b| b.latest),
+        search_text: text.join("\n").to_lowercase(),
+        links,
+    }
+}
+
+fn enum_code<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Splits a body's JSON into what may be stored plainly and the fields that
+/// identify a person.
+pub(crate) fn split_identifying(body: &Body) -> (String, Option<String>) {
+    let mut map = body.to_json();
+    let identifying = match body {
+        Body::Person(_) => {
+            let mut id_map = Map::new();
+            for field in Person::IDENTIFYING_FIELDS {
+                if let Some(v) = map.remove(field) {
+                    id_map.insert(field.to_string(), v);
+                }
+            }
+            (!id_map.is_empty()).then(|| Value::Object(id_map).to_string())
+        }
+        _ => None,
+    };
+    (Value::Object(map).to_string(), identifying)
+}
+
+/// Joins the two parts back into one JSON object.
+pub(crate) fn join_identifying(body: &str, identifying: Option<&str>) -> Result<Value, serde_json::Error> {
+    let mut value: Value = serde_json::from_str(body)?;
+    if let (Some(extra), Value::Object(map)) = (identifying, &mut value) {
+        if let Value::Object(extra) = serde_json::from_str(extra)? {
+            map.extend(extra);
+        }
+    }
+    Ok(value)
+}
+
+pub(crate) fn confidentiality_rank(c: Confidentiality) -> i64 {
+    match c {
+        Confidentiality::Public => 0,
+        Confidentiality::Internal => 1,
+        Confidentiality::Restricted => 2,
+    }
+}

@@ -1,0 +1,734 @@
+//! The embedded SQLite store.
+
+mod derive;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, RwLock};
+
+use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, Transaction};
+use time::OffsetDateTime;
+use vigil_model::{
+    rfc3339, Body, Kind, Record, RecordId, RecordMeta, Term, ValidationErrors, Vocabularies,
+};
+
+use self::derive::{confidentiality_rank, derive, join_identifying, split_identifying};
+use crate::accounts::{new_token, token_digest};
+use crate::{
+    Counts, Cursor, Filter, HistoryEntry, ImportItem, ImportOutcome, ImportProblem, ListPage, Operation, Page,
+    Role, Store, StoreError, User,
+};
+
+/// How many idle read connections to keep open.
+const MAX_IDLE_READERS: usize = 8;
+
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    /// Builtin plus administrator-added terms; reloaded after each addition.
+    vocabularies: RwLock<Arc<Vocabularies>>,
+}
+
+const RECORD_COLUMNS: &str = "id, kind, version, body, identifying, created_at, updated_at, updated_by";
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and migrates it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let mut writer = Connection::open(&path)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        writer.pragma_update(None, "synchronous", "NORMAL")?;
+        writer.pragma_update(None, "foreign_keys", "ON")?;
+        writer.busy_timeout(std::time::Duration::from_secs(5))?;
+        schema::migrate(&mut writer)?;
+        let vocabularies = load_vocabularies(&writer)?;
+        Ok(SqliteStore {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            vocabularies: RwLock::new(Arc::new(vocabularies)),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let pooled = self.readers.lock().expect("reader pool poisoned").pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                c.busy_timeout(std::time::Duration::from_secs(5))?;
+                c
+            }
+        };
+        let result = f(&conn);
+        let mut pool = self.readers.lock().expect("reader pool poisoned");
+        if pool.len() < MAX_IDLE_READERS {
+            pool.push(conn);
+        }
+        result
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut conn = self.writer.lock().expect("writer poisoned");
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    fn vocab(&self) -> Arc<Vocabularies> {
+        self.vocabularies.read().expect("vocabularies poisoned").clone()
+    }
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+fn parse_time(s: &str) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| StoreError::Corrupt(format!("bad timestamp {s:?}: {e}")))
+}
+
+fn parse_id(s: &str) -> Result<RecordId, StoreError> {
+    RecordId::from_str(s).map_err(|e| StoreError::Corrupt(format!("bad record id {s:?}: {e}")))
+}
+
+fn parse_kind(s: &str) -> Result<Kind, StoreError> {
+    Kind::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A row of `records` (or the matching columns of `record_versions`).
+struct RawRecord {
+    id: String,
+    kind: String,
+    version: u64,
+    body: String,
+    identifying: Option<String>,
+    created_at: String,
+    updated_at: String,
+    updated_by: Option<String>,
+}
+
+impl RawRecord {
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(RawRecord {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            version: row.get(2)?,
+            body: row.get(3)?,
+            identifying: row.get(4)?,
+            created_at: row.get(5)?,
+            updated_at: row.get(6)?,
+            updated_by: row.get(7)?,
+        })
+    }
+
+    fn into_record(self) -> Result<Record, StoreError> {
+        let kind = parse_kind(&self.kind)?;
+        let value = join_identifying(&self.body, self.identifying.as_deref())
+            .map_err(|e| StoreError::Corrupt(format!("record {}: {e}", self.id)))?;
+        let body = Body::from_json(kind, value)
+            .map_err(|e| StoreError::Corrupt(format!("record {}: {e}", self.id)))?;
+        Ok(Record {
+            id: parse_id(&self.id)?,
+            version: self.version,
+            meta: RecordMeta {
+                created_at: parse_time(&self.created_at)?,
+                updated_at: parse_time(&self.updated_at)?,
+                updated_by: self.updated_by,
+            },
+            body,
+        })
+    }
+}
+
+fn load_vocabularies(conn: &Connection) -> Result<Vocabularies, StoreError> {
+    let mut vocab = Vocabularies::builtin();
+    let mut stmt = conn.prepare("SELECT vocabulary, term FROM vocabulary_terms ORDER BY rowid")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (name, term) = row?;
+        let term: Term = serde_json::from_str(&term).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        vocab
+            .add_term(&name, term)
+            .map_err(|e| StoreError::Corrupt(format!("vocabulary {name}: {e}")))?;
+    }
+    Ok(vocab)
+}
+
+/// Checks that every reference points at an existing record of the right
+/// kind. Returns the references whose target does not exist (yet).
+fn check_references(
+    tx: &Transaction,
+    body: &Body,
+    errors: &mut ValidationErrors,
+) -> Result<Vec<(String, Kind, RecordId)>, StoreError> {
+    let mut missing = Vec::new();
+    let mut stmt = tx.prepare_cached("SELECT kind FROM records WHERE id = ?1")?;
+    for (pointer, kind, id) in body.references() {
+        let found: Option<String> = stmt.query_row([id.to_string()], |r| r.get(0)).optional()?;
+        match found {
+            None => missing.push((pointer, kind, id)),
+            Some(k) if k == kind.singular() => {}
+            Some(k) => errors.push(pointer, format!("{id} is a {k}, not a {}", kind.singular())),
+        }
+    }
+    Ok(missing)
+}
+
+fn missing_reference_message(kind: Kind, id: RecordId) -> String {
+    format!("refers to {} {id}, which does not exist", kind.singular())
+}
+
+/// Writes the current row of a record (insert or replace) and its links.
+fn put_record(
+    tx: &Transaction,
+    id: RecordId,
+    version: u64,
+    body: &Body,
+    created_at: &str,
+    updated_at: &str,
+    actor: &str,
+    replace: bool,
+) -> Result<(), StoreError> {
+    let d = derive(body);
+    let (plain, identifying) = split_identifying(body);
+    let id_text = id.to_string();
+    let sql = if replace {
+        "UPDATE records SET version = ?3, confidentiality = ?4, body = ?5, identifying = ?6, label = ?7,
+            type_code = ?8, place_id = ?9, date_start = ?10, date_end = ?11, search_text = ?12,
+            created_at = ?13, updated_at = ?14, updated_by = ?15
+         WHERE id = ?1 AND kind = ?2"
+    } else {
+        "INSERT INTO records (id, kind, version, confidentiality, body, identifying, label, type_code, place_id,
+            date_start, date_end, search_text, created_at, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    };
+    tx.prepare_cached(sql)?.execute(params![
+        id_text,
+        body.kind().singular(),
+        version,
+        confidentiality_rank(body.confidentiality()),
+        plain,
+        identifying,
+        d.label,
+        d.type_code,
+        d.place.map(|p| p.to_string()),
+        d.date_start,
+        d.date_end,
+        d.search_text,
+        created_at,
+        updated_at,
+        actor,
+    ])?;
+    if replace {
+        tx.prepare_cached("DELETE FROM record_links WHERE from_id = ?1")?.execute([&id_text])?;
+    }
+    let mut link = tx.prepare_cached("INSERT OR IGNORE INTO record_links (from_id, to_id) VALUES (?1, ?2)")?;
+    for to in d.links {
+        link.execute(params![id_text, to.to_string()])?;
+    }
+    Ok(())
+}
+
+/// Copies the current row into the history table before it changes.
+fn archive_current(tx: &Transaction, id: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO record_versions (id, version, kind, operation, body, identifying, created_at, written_at, written_by)
+         SELECT id, version, kind, CASE WHEN version = 1 THEN 'create' ELSE 'update' END,
+                body, identifying, created_at, updated_at, updated_by
+         FROM records WHERE id = ?1",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+fn read_record(conn: &Connection, kind: Kind, id: RecordId) -> Result<Option<Record>, StoreError> {
+    let raw = conn
+        .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"))?
+        .query_row(params![id.to_string(), kind.singular()], RawRecord::from_row)
+        .optional()?;
+    raw.map(RawRecord::into_record).transpose()
+}
+
+/// Escapes `%`, `_` and the escape character itself for a LIKE pattern.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Store for SqliteStore {
+    fn create(&self, id: Option<RecordId>, mut body: Body, actor: &str) -> Result<Record, StoreError> {
+        body.complete();
+        body.validate(&self.vocab())?;
+        let id = id.unwrap_or_default();
+        self.write(|tx| {
+            let exists: bool = tx
+                .prepare_cached("SELECT 1 FROM records WHERE id = ?1")?
+                .exists([id.to_string()])?;
+            if exists {
+                return Err(StoreError::Duplicate(format!("a record with id {id} already exists")));
+            }
+            let mut errors = ValidationErrors::default();
+            for (pointer, kind, target) in check_references(tx, &body, &mut errors)? {
+                errors.push(pointer, missing_reference_message(kind, target));
+            }
+            errors.into_result()?;
+            let at = rfc3339(now());
+            put_record(tx, id, 1, &body, &at, &at, actor, false)?;
+            read_record(tx, body.kind(), id)?.ok_or(StoreError::NotFound { kind: body.kind(), id })
+        })
+    }
+
+    fn get(&self, kind: Kind, id: RecordId) -> Result<Option<Record>, StoreError> {
+        self.read(|conn| read_record(conn, kind, id))
+    }
+
+    fn update(
+        &self,
+        kind: Kind,
+        id: RecordId,
+        expected_version: u64,
+        mut body: Body,
+        actor: &str,
+    ) -> Result<Record, StoreError> {
+        body.complete();
+        body.validate(&self.vocab())?;
+        self.write(|tx| {
+            let current = read_record(tx, kind, id)?.ok_or(StoreError::NotFound { kind, id })?;
+            if current.version != expected_version {
+                return Err(StoreError::Conflict { kind, id, expected: expected_version, current: current.version });
+            }
+            let mut errors = ValidationErrors::default();
+            for (pointer, kind, target) in check_references(tx, &body, &mut errors)? {
+                errors.push(pointer, missing_reference_message(kind, target));
+            }
+            errors.into_result()?;
+            let id_text = id.to_string();
+            archive_current(tx, &id_text)?;
+            put_record(
+                tx,
+                id,
+                current.version + 1,
+                &body,
+                &rfc3339(current.meta.created_at),
+                &rfc3339(now()),
+                actor,
+                true,
+            )?;
+            read_record(tx, kind, id)?.ok_or(StoreError::NotFound { kind, id })
+        })
+    }
+
+    fn delete(&self, kind: Kind, id: RecordId, expected_version: Option<u64>, actor: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let id_text = id.to_string();
+            let row: Option<(u64, String)> = tx
+                .prepare_cached("SELECT version, created_at FROM records WHERE id = ?1 AND kind = ?2")?
+                .query_row(params![id_text, kind.singular()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let (version, created_at) = row.ok_or(StoreError::NotFound { kind, id })?;
+            if let Some(expected) = expected_version.filter(|&e| e != version) {
+                return Err(StoreError::Conflict { kind, id, expected, current: version });
+            }
+            let referrers: u64 = tx
+                .prepare_cached("SELECT count(*) FROM record_links WHERE to_id = ?1 AND from_id <> ?1")?
+                .query_row([&id_text], |r| r.get(0))?;
+            if referrers > 0 {
+                return Err(StoreError::StillReferenced { kind, id, referrers });
+            }
+            archive_current(tx, &id_text)?;
+            tx.prepare_cached(
+                "INSERT INTO record_versions (id, version, kind, operation, body, identifying, created_at, written_at, written_by)
+                 VALUES (?1, ?2, ?3, 'delete', NULL, NULL, ?4, ?5, ?6)",
+            )?
+            .execute(params![id_text, version + 1, kind.singular(), created_at, rfc3339(now()), actor])?;
+            tx.prepare_cached("DELETE FROM records WHERE id = ?1")?.execute([&id_text])?;
+            tx.prepare_cached("DELETE FROM record_links WHERE from_id = ?1")?.execute([&id_text])?;
+            Ok(())
+        })
+    }
+
+    fn list(&self, kind: Kind, filter: &Filter, page: &Page) -> Result<ListPage, StoreError> {
+        let mut sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = ? AND confidentiality <= ?");
+        let mut args: Vec<String> = vec![
+            kind.singular().to_string(),
+            confidentiality_rank(filter.max_confidentiality).to_string(),
+        ];
+        if let Some(Cursor(after)) = &page.after {
+            sql.push_str(" AND id > ?");
+            args.push(after.to_string());
+        }
+        if let Some(t) = &filter.record_type {
+            sql.push_str(" AND (type_code = ? OR type_code LIKE ? ESCAPE '\\')");
+            args.push(t.clone());
+            args.push(format!("{}.%", like_escape(t)));
+        }
+        if let Some(place) = filter.place {
+            // The place itself and every place inside it.
+            sql.push_str(
+                " AND place_id IN (WITH RECURSIVE inside(id) AS (SELECT ? UNION
+                   SELECT r.id FROM records r JOIN inside ON r.place_id = inside.id WHERE r.kind = 'place')
+                   SELECT id FROM inside)",
+            );
+            args.push(place.to_string());
+        }
+        if let Some(person) = filter.person {
+            sql.push_str(" AND id IN (SELECT from_id FROM record_links WHERE to_id = ?)");
+            args.push(person.to_string());
+        }
+        if let Some(from) = &filter.from {
+            sql.push_str(" AND date_end >= ?");
+            args.push(from.clone());
+        }
+        if let Some(to) = &filter.to {
+            // `~` sorts after digits and `-`: "2017" then covers 2017-12-31.
+            sql.push_str(" AND date_start <= ?");
+            args.push(format!("{to}~"));
+        }
+        if let Some(text) = &filter.text {
+            for word in text.to_lowercase().split_whitespace() {
+                sql.push_str(" AND search_text LIKE ? ESCAPE '\\'");
+                args.push(format!("%{}%", like_escape(word)));
+            }
+        }
+        sql.push_str(" ORDER BY id LIMIT ?");
+        let limit = page.limit.clamp(1, 1000);
+        args.push((limit + 1).to_string());
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let raws = stmt
+                .query_map(params_from_iter(args.iter()), RawRecord::from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut records = raws.into_iter().map(RawRecord::into_record).collect::<Result<Vec<_>, _>>()?;
+            let next = if records.len() > limit as usize {
+                records.truncate(limit as usize);
+                records.last().map(|r| Cursor(r.id))
+            } else {
+                None
+            };
+            Ok(ListPage { records, next })
+        })
+    }
+
+    fn history(&self, kind: Kind, id: RecordId) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.read(|conn| {
+            let id_text = id.to_string();
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, kind, version, body, identifying, created_at, written_at, written_by, operation
+                 FROM record_versions WHERE id = ?1 AND kind = ?2 ORDER BY version",
+            )?;
+            let rows = stmt
+                .query_map(params![id_text, kind.singular()], |r| {
+                    Ok((
+                        r.get::<_, u64>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                        r.get::<_, String>(8)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut entries = Vec::with_capacity(rows.len() + 1);
+            for (version, body, identifying, created_at, written_at, written_by, operation) in rows {
+                let operation = match operation.as_str() {
+                    "create" => Operation::Create,
+                    "update" => Operation::Update,
+                    _ => Operation::Delete,
+                };
+                let record = body
+                    .map(|body| {
+                        RawRecord {
+                            id: id_text.clone(),
+                            kind: kind.singular().to_string(),
+                            version,
+                            body,
+                            identifying,
+                            created_at,
+                            updated_at: written_at.clone(),
+                            updated_by: written_by.clone(),
+                        }
+                        .into_record()
+                    })
+                    .transpose()?;
+                entries.push(HistoryEntry {
+                    version,
+                    operation,
+                    written_at: parse_time(&written_at)?,
+                    written_by,
+                    record,
+                });
+            }
+            if let Some(current) = read_record(conn, kind, id)? {
+                entries.push(HistoryEntry {
+                    version: current.version,
+                    operation: if current.version == 1 { Operation::Create } else { Operation::Update },
+                    written_at: current.meta.updated_at,
+                    written_by: current.meta.updated_by.clone(),
+                    record: Some(current),
+                });
+            }
+            if entries.is_empty() {
+                return Err(StoreError::NotFound { kind, id });
+            }
+            Ok(entries)
+        })
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT kind, count(*) FROM records GROUP BY kind")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
+            let mut counts: Counts = Kind::ALL.iter().map(|&k| (k, 0)).collect();
+            for row in rows {
+                let (kind, n) = row?;
+                let kind = parse_kind(&kind)?;
+                if let Some(slot) = counts.iter_mut().find(|(k, _)| *k == kind) {
+                    slot.1 = n;
+                }
+            }
+            Ok(counts)
+        })
+    }
+
+    fn import(
+        &self,
+        items: &mut dyn Iterator<Item = Result<ImportItem, ImportProblem>>,
+        dry_run: bool,
+        actor: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        let vocab = self.vocab();
+        let mut conn = self.writer.lock().expect("writer poisoned");
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut outcome = ImportOutcome::default();
+        let mut pending: Vec<(String, String, Kind, RecordId)> = Vec::new();
+        let at = rfc3339(now());
+        for item in items {
+            let mut item = match item {
+                Ok(item) => item,
+                Err(problem) => {
+                    outcome.problems.push(problem);
+                    continue;
+                }
+            };
+            item.body.complete();
+            let problem = |field: Option<String>, message: String| ImportProblem {
+                origin: item.origin.clone(),
+                field,
+                message,
+            };
+            if let Err(errors) = item.body.validate(&vocab) {
+                outcome
+                    .problems
+                    .extend(errors.0.into_iter().map(|e| problem(Some(e.pointer), e.detail)));
+                continue;
+            }
+            let mut errors = ValidationErrors::default();
+            for (pointer, kind, id) in check_references(&tx, &item.body, &mut errors)? {
+                pending.push((item.origin.clone(), pointer, kind, id));
+            }
+            if !errors.is_empty() {
+                outcome
+                    .problems
+                    .extend(errors.0.into_iter().map(|e| problem(Some(e.pointer), e.detail)));
+                continue;
+            }
+            let id_text = item.id.to_string();
+            let existing: Option<(String, u64, String, Option<String>, String)> = tx
+                .prepare_cached("SELECT kind, version, body, identifying, created_at FROM records WHERE id = ?1")?
+                .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+                .optional()?;
+            match existing {
+                None => {
+                    put_record(&tx, item.id, 1, &item.body, &at, &at, actor, false)?;
+                    outcome.created += 1;
+                }
+                Some((kind, ..)) if kind != item.body.kind().singular() => {
+                    outcome.problems.push(problem(
+                        Some("/id".into()),
+                        format!("id {} already belongs to a {kind}, not a {}", item.id, item.body.kind().singular()),
+                    ));
+                }
+                Some((_, version, body, identifying, created_at)) => {
+                    if split_identifying(&item.body) == (body, identifying) {
+                        outcome.unchanged += 1;
+                    } else {
+                        archive_current(&tx, &id_text)?;
+                        put_record(&tx, item.id, version + 1, &item.body, &created_at, &at, actor, true)?;
+                        outcome.updated += 1;
+                    }
+                }
+            }
+        }
+        // References to records that came later in the import.
+        let mut stmt = tx.prepare_cached("SELECT kind FROM records WHERE id = ?1")?;
+        for (origin, pointer, kind, id) in pending {
+            let found: Option<String> = stmt.query_row([id.to_string()], |r| r.get(0)).optional()?;
+            let message = match found {
+                Some(k) if k == kind.singular() => continue,
+                Some(k) => format!("{id} is a {k}, not a {}", kind.singular()),
+                None => format!(
+                    "refers to {} {id}, which is neither in the store nor in this import",
+                    kind.singular()
+                ),
+            };
+            outcome.problems.push(ImportProblem { origin, field: Some(pointer), message });
+        }
+        drop(stmt);
+        if outcome.problems.is_empty() && !dry_run {
+            tx.commit()?;
+            outcome.committed = true;
+        }
+        Ok(outcome)
+    }
+
+    fn export(
+        &self,
+        kinds: &[Kind],
+        sink: &mut dyn FnMut(Record) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        let mut kinds = kinds.to_vec();
+        kinds.sort_by_key(|k| k.dependency_rank());
+        // One read transaction, so the export is a consistent snapshot.
+        self.read(|conn| {
+            conn.execute_batch("BEGIN")?;
+            let result = (|| {
+                let mut n = 0;
+                for kind in kinds {
+                    let mut stmt = conn.prepare(&format!(
+                        "SELECT {RECORD_COLUMNS} FROM records WHERE kind = ?1 ORDER BY id"
+                    ))?;
+                    let mut rows = stmt.query([kind.singular()])?;
+                    while let Some(row) = rows.next()? {
+                        sink(RawRecord::from_row(row)?.into_record()?)?;
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            })();
+            conn.execute_batch("COMMIT")?;
+            result
+        })
+    }
+
+    fn vocabularies(&self) -> Result<Vocabularies, StoreError> {
+        Ok((*self.vocab()).clone())
+    }
+
+    fn add_term(&self, vocabulary: &str, term: Term, actor: &str) -> Result<(), StoreError> {
+        let mut vocab = (*self.vocab()).clone();
+        vocab
+            .add_term(vocabulary, term.clone())
+            .map_err(|e| StoreError::Invalid(ValidationErrors::single("/code", e.to_string())))?;
+        self.write(|tx| {
+            let json = serde_json::to_string(&term).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO vocabulary_terms (vocabulary, code, term, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![vocabulary, term.code, json, actor, rfc3339(now())],
+            )?;
+            Ok(())
+        })?;
+        *self.vocabularies.write().expect("vocabularies poisoned") = Arc::new(vocab);
+        Ok(())
+    }
+
+    fn create_user(&self, name: &str, role: Role) -> Result<User, StoreError> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(StoreError::Invalid(ValidationErrors::single(
+                "/name",
+                "a user name is 1 to 64 characters without spaces",
+            )));
+        }
+        let created_at = now();
+        self.write(|tx| {
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO users (name, role, created_at) VALUES (?1, ?2, ?3)",
+                params![name, role.as_str(), rfc3339(created_at)],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::Duplicate(format!("a user named {name:?} already exists")));
+            }
+            Ok(())
+        })?;
+        Ok(User { name: name.to_string(), role, created_at })
+    }
+
+    fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT name, role, created_at FROM users WHERE name = ?1")?
+                .query_row([name], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+                .optional()?
+                .map(user_from_row)
+                .transpose()
+        })
+    }
+
+    fn users(&self) -> Result<Vec<User>, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT name, role, created_at FROM users ORDER BY name")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(user_from_row).collect()
+        })
+    }
+
+    fn create_token(&self, user: &str) -> Result<String, StoreError> {
+        let token = new_token();
+        self.write(|tx| {
+            let exists = tx.prepare_cached("SELECT 1 FROM users WHERE name = ?1")?.exists([user])?;
+            if !exists {
+                return Err(StoreError::Invalid(ValidationErrors::single(
+                    "/user",
+                    format!("there is no user named {user:?}"),
+                )));
+            }
+            tx.execute(
+                "INSERT INTO tokens (digest, user_name, created_at) VALUES (?1, ?2, ?3)",
+                params![token_digest(&token), user, rfc3339(now())],
+            )?;
+            Ok(())
+        })?;
+        Ok(token)
+    }
+
+    fn authenticate(&self, token: &str) -> Result<Option<User>, StoreError> {
+        let digest = token_digest(token.trim());
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT u.name, u.role, u.created_at FROM tokens t JOIN users u ON u.name = t.user_name WHERE t.digest = ?1",
+            )?
+            .query_row([digest], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?
+            .map(user_from_row)
+            .transpose()
+        })
+    }
+}
+
+fn user_from_row((name, role, created_at): (String, String, String)) -> Result<User, StoreError> {
+    Ok(User {
+        name,
+        role: role.parse().map_err(StoreError::Corrupt)?,
+        created_at: parse_time(&created_at)?,
+    })
+}

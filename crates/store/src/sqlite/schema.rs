@@ -1,0 +1,95 @@
+//! Schema migrations, applied in order when a store opens. Each entry runs
+//! once, inside a transaction, and bumps `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: records, their history, references between them, accounts.
+    r#"
+    CREATE TABLE records (
+        id              TEXT NOT NULL UNIQUE,
+        kind            TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        confidentiality INTEGER NOT NULL,
+        -- the record without its identifying fields
+        body            TEXT NOT NULL,
+        -- names, identifiers and contacts of people: kept apart so that a
+        -- later release can seal them per person without reshaping the store
+        identifying     TEXT,
+        label           TEXT NOT NULL,
+        type_code       TEXT,
+        place_id        TEXT,
+        date_start      TEXT,
+        date_end        TEXT,
+        search_text     TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        updated_by      TEXT
+    );
+    CREATE INDEX records_kind_id ON records(kind, id);
+    CREATE INDEX records_kind_type ON records(kind, type_code);
+    CREATE INDEX records_place ON records(place_id) WHERE place_id IS NOT NULL;
+
+    -- every version but the current one, and a tombstone for deletions
+    CREATE TABLE record_versions (
+        id              TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        kind            TEXT NOT NULL,
+        operation       TEXT NOT NULL,
+        body            TEXT,
+        identifying     TEXT,
+        created_at      TEXT NOT NULL,
+        written_at      TEXT NOT NULL,
+        written_by      TEXT,
+        PRIMARY KEY (id, version)
+    ) WITHOUT ROWID;
+
+    -- which records a record points at (participants, places, sources...)
+    CREATE TABLE record_links (
+        from_id   TEXT NOT NULL,
+        to_id     TEXT NOT NULL,
+        PRIMARY KEY (to_id, from_id)
+    ) WITHOUT ROWID;
+
+    CREATE INDEX record_links_from ON record_links(from_id);
+
+    CREATE TABLE vocabulary_terms (
+        vocabulary TEXT NOT NULL,
+        code       TEXT NOT NULL,
+        term       TEXT NOT NULL,
+        added_by   TEXT NOT NULL,
+        added_at   TEXT NOT NULL,
+        PRIMARY KEY (vocabulary, code)
+    );
+
+    CREATE TABLE users (
+        name        TEXT PRIMARY KEY,
+        role        TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE tokens (
+        digest      TEXT PRIMARY KEY,
+        user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL
+    );
+    "#,
+];
+
+/// Brings the database up to the newest schema this build knows.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(StoreError::SchemaTooNew { found: current, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(schema = i + 1, "migrated database");
+    }
+    Ok(())
+}
