@@ -1,1 +1,146 @@
-fn main(){}
+//! The `vigil` command: one binary to initialise, serve, import and export.
+
+mod commands;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "vigil", version, about = "Self-hosted human rights documentation and monitoring")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives. Every command that touches the store takes it.
+#[derive(Args, Clone)]
+pub struct DataDir {
+    /// Data directory (created if missing by `init` and `demo`).
+    #[arg(long = "data", env = "VIGIL_DATA", default_value = "./vigil-data", global = true)]
+    pub path: PathBuf,
+}
+
+#[derive(Args, Clone)]
+pub struct Bind {
+    /// Address to listen on. Keep it on 127.0.0.1 unless a TLS reverse proxy fronts vigil.
+    #[arg(long, env = "VIGIL_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a data directory and its first administrator; prints the administrator's token.
+    Init {
+        #[command(flatten)]
+        data: DataDir,
+        /// Name of the administrator account.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+    },
+    /// Serve the API from an existing data directory.
+    Serve {
+        #[command(flatten)]
+        data: DataDir,
+        #[command(flatten)]
+        bind: Bind,
+    },
+    /// Load the demo dataset into a data directory (created or reused) and serve it.
+    Demo {
+        #[command(flatten)]
+        data: DataDir,
+        #[command(flatten)]
+        bind: Bind,
+    },
+    /// Manage bearer tokens for the API.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Import JSON Lines or CSV files, all or nothing.
+    Import(ImportArgs),
+    /// Export records as JSON Lines or CSV, streaming, with no size cap.
+    Export(ExportArgs),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new token for a user (created with ROLE if new) on one line of stdout.
+    Create {
+        #[command(flatten)]
+        data: DataDir,
+        #[arg(long)]
+        user: String,
+        /// admin, editor or viewer.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub data: DataDir,
+    /// Check everything and report every problem, but write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Kind of record in the files (required for CSV): persons, organizations, places, events, sources, claims.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Character encoding (utf-8, utf-16le, windows-1252, macintosh, ...); detected when not given.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Map a column of the file to one of ours: --map "Date of Birth=birth_date"; "=-" drops a column.
+    #[arg(long = "map", value_name = "THEIRS=OURS")]
+    pub map: Vec<String>,
+    /// Give a field the same value in every row: --set type=un_review.upr.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Files to import (.jsonl or .csv).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub data: DataDir,
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// Only this kind (required for CSV, which holds one kind per file).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Write here instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    commands::init_logging();
+    let result = match cli.command {
+        Command::Init { data, admin } => commands::init(&data, &admin),
+        Command::Serve { data, bind } => commands::serve(&data, &bind),
+        Command::Demo { data, bind } => commands::demo(&data, &bind),
+        Command::Token { command: TokenCommand::Create { data, user, role } } => {
+            commands::token_create(&data, &user, &role)
+        }
+        Command::Import(args) => commands::import(&args),
+        Command::Export(args) => commands::export(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

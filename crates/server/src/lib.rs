@@ -1,0 +1,100 @@
+//! vigil's HTTP server.
+//!
+//! The JSON API lives under `/api/v1` and its shape is fixed: other tools
+//! depend on it. Every route goes through one authorisation layer
+//! ([`auth`]): a bearer token names an account, the account's role decides
+//! what it may do, and the role also caps which confidentiality levels it
+//! can see. Handlers never decide access on their own.
+//!
+//! Errors are RFC 9457 problem documents ([`problem`]).
+
+mod auth;
+mod openapi;
+mod problem;
+mod records;
+
+use std::sync::Arc;
+
+use axum::routing::get;
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+use vigil_store::Store;
+
+pub use auth::Caller;
+pub use problem::Problem;
+
+/// Largest request body accepted, in bytes. Records are small; bulk data
+/// goes through `vigil import`.
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+}
+
+/// The whole application: health check, OpenAPI document and JSON API.
+pub fn router(store: Arc<dyn Store>) -> Router {
+    let state = AppState { store };
+    let api = records::routes()
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::authorise));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .nest("/api/v1", api)
+        .fallback(problem::not_found)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+async fn healthz() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Headers every response carries: the API serves JSON only, never to be
+/// framed, sniffed or cached by intermediaries.
+async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::header::{HeaderValue, CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    headers.entry(CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Logs each request by its route pattern (`/api/v1/{kind}/{id}`), never
+/// its query string or body: those hold names and testimony.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "(unmatched)".into());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        route,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<dyn Store>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+}

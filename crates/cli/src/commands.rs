@@ -1,0 +1,313 @@
+//! What each subcommand does. `main.rs` only parses arguments.
+
+use std::fs;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use vigil_ingest::{CsvWriter, JsonlWriter, ReadOptions, RecordReader};
+use vigil_model::Kind;
+use vigil_store::{ImportItem, ImportOutcome, ImportProblem, Role, SqliteStore, Store, StoreError};
+
+use crate::{Bind, DataDir, ExportArgs, ExportFormat, ImportArgs};
+
+const DATABASE_FILE: &str = "vigil.sqlite3";
+
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("VIGIL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).with_target(false).init();
+}
+
+fn database_path(data: &DataDir) -> PathBuf {
+    data.path.join(DATABASE_FILE)
+}
+
+/// Opens the store of an existing data directory.
+fn open_store(data: &DataDir) -> Result<SqliteStore> {
+    let db = database_path(data);
+    if !db.exists() {
+        bail!(
+            "{} is not a vigil data directory (no {DATABASE_FILE}); run `vigil init --data {}` first, or point --data / VIGIL_DATA at one",
+            data.path.display(),
+            data.path.display()
+        );
+    }
+    SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))
+}
+
+/// Creates the data directory, readable by its owner only: it holds
+/// testimony and the identities of people at risk.
+fn create_data_dir(path: &Path) -> Result<()> {
+    fs::create_dir_all(path).with_context(|| format!("creating {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("restricting permissions of {}", path.display()))?;
+    }
+    Ok(())
+}
+
+pub fn init(data: &DataDir, admin: &str) -> Result<ExitCode> {
+    if database_path(data).exists() {
+        bail!(
+            "{} is already a vigil data directory; use `vigil token create --user NAME --role admin` for another token",
+            data.path.display()
+        );
+    }
+    create_data_dir(&data.path)?;
+    let store = SqliteStore::open(database_path(data))?;
+    store.create_user(admin, Role::Admin)?;
+    let token = store.create_token(admin)?;
+    eprintln!("Created {} with administrator `{admin}`. Their API token (shown once):", data.path.display());
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn token_create(data: &DataDir, user: &str, role: &str) -> Result<ExitCode> {
+    let role = Role::from_str(role).map_err(anyhow::Error::msg)?;
+    let store = open_store(data)?;
+    match store.user(user)? {
+        None => {
+            store.create_user(user, role)?;
+        }
+        Some(existing) if existing.role != role => bail!(
+            "user `{user}` exists with the {} role, not {role}; a token carries its user's role",
+            existing.role
+        ),
+        Some(_) => {}
+    }
+    println!("{}", store.create_token(user)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn serve(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    run_server(Arc::new(store), bind)
+}
+
+/// The account the demo prints a token for.
+const DEMO_ADMIN: &str = "demo-admin";
+
+pub fn demo(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
+    create_data_dir(&data.path)?;
+    let store = SqliteStore::open(database_path(data))?;
+    let outcome = import_demo(&store)?;
+    eprintln!(
+        "Demo data in {}: {} records added, {} updated, {} already there.",
+        data.path.display(),
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged
+    );
+    if store.user(DEMO_ADMIN)?.is_none() {
+        store.create_user(DEMO_ADMIN, Role::Admin)?;
+    }
+    let token = store.create_token(DEMO_ADMIN)?;
+    eprintln!("Administrator token for this session:\n  {token}");
+    eprintln!("Try:\n  curl -H 'Authorization: Bearer {token}' http://{}/api/v1/persons", bind.bind);
+    run_server(Arc::new(store), bind)
+}
+
+/// Loads the demo dataset; loading it again changes nothing.
+pub fn import_demo(store: &dyn Store) -> Result<ImportOutcome> {
+    let mut items = vigil_demo::DEMO_JSONL.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(
+        |(i, line)| -> Result<ImportItem, ImportProblem> {
+            let origin = format!("demo.jsonl:{}", i + 1);
+            let problem = |message: String| ImportProblem { origin: origin.clone(), field: None, message };
+            let value: serde_json::Value = serde_json::from_str(line).map_err(|e| problem(e.to_string()))?;
+            let kind = value["kind"].as_str().and_then(|k| Kind::from_str(k).ok()).ok_or_else(|| problem("no kind".into()))?;
+            let id = value["id"].as_str().and_then(|i| i.parse().ok()).ok_or_else(|| problem("no id".into()))?;
+            let body = vigil_model::Body::from_json(kind, value).map_err(|e| problem(e.to_string()))?;
+            Ok(ImportItem { id, body, origin })
+        },
+    );
+    let outcome = store.import(&mut items, false, "demo")?;
+    if !outcome.committed {
+        let problems: Vec<String> = outcome.problems.iter().take(10).map(ToString::to_string).collect();
+        bail!("the demo dataset does not load (a bug in this build):\n{}", problems.join("\n"));
+    }
+    Ok(outcome)
+}
+
+fn run_server(store: Arc<dyn Store>, bind: &Bind) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(bind.bind)
+            .await
+            .with_context(|| format!("listening on {}; is another server using it? choose one with --bind", bind.bind))?;
+        let local = listener.local_addr()?;
+        tracing::info!("vigil listening on http://{local}");
+        eprintln!("vigil listening on http://{local}");
+        vigil_server::serve(listener, store, shutdown_signal()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+fn parse_kind(kind: &Option<String>) -> Result<Option<Kind>> {
+    kind.as_deref().map(Kind::from_str).transpose().map_err(anyhow::Error::from)
+}
+
+/// Yields the records of several files in turn, as store import items, and
+/// moves a progress bar along.
+struct Items {
+    readers: std::vec::IntoIter<RecordReader>,
+    current: Option<RecordReader>,
+    progress: Option<ProgressBar>,
+    done_bytes: u64,
+}
+
+impl Iterator for Items {
+    type Item = Result<ImportItem, ImportProblem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let reader = match &mut self.current {
+                Some(r) => r,
+                None => {
+                    self.current = Some(self.readers.next()?);
+                    continue;
+                }
+            };
+            match reader.next() {
+                Some(result) => {
+                    if let Some(bar) = &self.progress {
+                        bar.set_position(self.done_bytes + reader.bytes_read());
+                    }
+                    let file = reader.file().to_string();
+                    return Some(match result {
+                        Ok(parsed) => Ok(ImportItem {
+                            id: parsed.id,
+                            body: parsed.body,
+                            origin: format!("{file}:{}", parsed.line),
+                        }),
+                        Err(e) => Err(ImportProblem {
+                            origin: match e.line {
+                                Some(line) => format!("{}:{line}", e.file),
+                                None => e.file.clone(),
+                            },
+                            field: e.field.clone(),
+                            message: e.message.clone(),
+                        }),
+                    });
+                }
+                None => {
+                    self.done_bytes += reader.total_bytes().unwrap_or(0);
+                    self.current = None;
+                }
+            }
+        }
+    }
+}
+
+pub fn import(args: &ImportArgs) -> Result<ExitCode> {
+    let options = ReadOptions {
+        kind: parse_kind(&args.kind)?,
+        encoding: args.encoding.clone(),
+        map: args.map.iter().map(|m| ReadOptions::parse_map_arg(m)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?,
+        set: args.set.iter().map(|s| ReadOptions::parse_set_arg(s)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?,
+    };
+    let store = open_store(&args.data)?;
+    let readers = args
+        .files
+        .iter()
+        .map(|f| vigil_ingest::open(f, &options))
+        .collect::<Result<Vec<_>, _>>()?;
+    let total: u64 = readers.iter().filter_map(|r| r.total_bytes()).sum();
+    let progress = io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(total);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut items = Items { readers: readers.into_iter(), current: None, progress: progress.clone(), done_bytes: 0 };
+    let outcome = store.import(&mut items, args.dry_run, &format!("import:{}", whoami()))?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    for problem in &outcome.problems {
+        eprintln!("{problem}");
+    }
+    let summary = format!(
+        "{} created, {} updated, {} unchanged",
+        outcome.created, outcome.updated, outcome.unchanged
+    );
+    if !outcome.problems.is_empty() {
+        eprintln!(
+            "{} problem(s) found; nothing was imported{}",
+            outcome.problems.len(),
+            if args.dry_run { " (dry run)" } else { "" }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    if args.dry_run {
+        eprintln!("dry run: no problems; an import would give {summary}");
+    } else {
+        eprintln!("imported: {summary}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Who ran an import, for the history. The OS user, never a secret.
+fn whoami() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "cli".into())
+}
+
+pub fn export(args: &ExportArgs) -> Result<ExitCode> {
+    let kind = parse_kind(&args.kind)?;
+    let store = open_store(&args.data)?;
+    let out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(fs::File::create(path).with_context(|| format!("creating {}", path.display()))?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let out = BufWriter::new(out);
+    let kinds: Vec<Kind> = match kind {
+        Some(k) => vec![k],
+        None => Kind::ALL.to_vec(),
+    };
+    let written = match args.format {
+        ExportFormat::Jsonl => {
+            let mut writer = JsonlWriter::new(out);
+            let n = store.export(&kinds, &mut |r| writer.write(&r).map_err(|e| StoreError::Sink(e.to_string())))?;
+            writer.finish()?.flush()?;
+            n
+        }
+        ExportFormat::Csv => {
+            let Some(kind) = kind else {
+                bail!("a CSV file holds one kind of record: add --kind persons (or organizations, places, events, sources, claims), or use --format jsonl");
+            };
+            let mut writer = CsvWriter::new(kind, out);
+            let n = store.export(&kinds, &mut |r| writer.write(&r).map_err(|e| StoreError::Sink(e.to_string())))?;
+            writer.finish()?.flush()?;
+            n
+        }
+    };
+    eprintln!("exported {written} records");
+    Ok(ExitCode::SUCCESS)
+}

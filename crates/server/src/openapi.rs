@@ -1,0 +1,236 @@
+//! The OpenAPI 3.1 document, generated from the model's types (their JSON
+//! Schemas come from `schemars`) and from the list of kinds, so that it
+//! cannot drift from what the server accepts.
+
+use std::sync::OnceLock;
+
+use axum::Json;
+use schemars::generate::SchemaSettings;
+use schemars::JsonSchema;
+use serde_json::{json, Map, Value};
+use vigil_model::{Claim, Event, Kind, Organization, Person, Place, Source};
+
+fn schema_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Person => "Person",
+        Kind::Organization => "Organization",
+        Kind::Place => "Place",
+        Kind::Event => "Event",
+        Kind::Source => "Source",
+        Kind::Claim => "Claim",
+    }
+}
+
+/// Which list filters apply to which kind.
+fn filters(kind: Kind) -> Vec<(&'static str, &'static str)> {
+    let mut f = vec![("q", "Words that must all occur in the record's names or text (case-insensitive).")];
+    match kind {
+        Kind::Event => f.extend([
+            ("type", "An event_type code; broader codes include narrower ones (`detention` finds `detention.rsdl`)."),
+            ("place", "A place id; places inside it are included."),
+            ("person", "A person id: events in which the person takes part."),
+            ("from", "Events whose date may fall on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+            ("to", "Events whose date may fall on or before this date."),
+        ]),
+        Kind::Organization => f.extend([
+            ("type", "An organization_type code."),
+            ("place", "A place id; places inside it are included."),
+        ]),
+        Kind::Place => f.extend([
+            ("type", "A place type (country, region, ..., facility) or a facility_type code."),
+            ("place", "A place id: places inside it."),
+        ]),
+        Kind::Source => f.extend([
+            ("type", "A source type (ngo_report, un_document, ...)."),
+            ("from", "Sources dated on or after this date."),
+            ("to", "Sources dated on or before this date."),
+        ]),
+        Kind::Person => f.extend([
+            ("person", "A person id: people related to that person."),
+            ("from", "People born on or after this date."),
+            ("to", "People born on or before this date."),
+        ]),
+        Kind::Claim => f.extend([
+            ("person", "A record id: claims whose subject or links point at it."),
+            ("from", "Claims whose figure is as of this date or later."),
+            ("to", "Claims whose figure is as of this date or earlier."),
+        ]),
+    }
+    f
+}
+
+fn problem_responses(codes: &[&str]) -> Map<String, Value> {
+    codes
+        .iter()
+        .map(|c| {
+            (
+                c.to_string(),
+                json!({"description": "A problem (RFC 9457)",
+                       "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}),
+            )
+        })
+        .collect()
+}
+
+fn build() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator();
+    fn add<T: JsonSchema>(g: &mut schemars::SchemaGenerator) {
+        g.subschema_for::<T>();
+    }
+    add::<Person>(&mut generator);
+    add::<Organization>(&mut generator);
+    add::<Place>(&mut generator);
+    add::<Event>(&mut generator);
+    add::<Source>(&mut generator);
+    add::<Claim>(&mut generator);
+    add::<vigil_model::Vocabulary>(&mut generator);
+    add::<vigil_model::Term>(&mut generator);
+    let mut schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
+    schemas.insert(
+        "Problem".into(),
+        json!({
+            "type": "object",
+            "description": "RFC 9457 problem details. `errors` names each bad field by JSON pointer.",
+            "required": ["type", "title", "status", "detail"],
+            "properties": {
+                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                "detail": {"type": "string"}, "current_version": {"type": "integer"},
+                "errors": {"type": "array", "items": {"type": "object", "required": ["detail"], "properties": {
+                    "pointer": {"type": "string"}, "parameter": {"type": "string"}, "detail": {"type": "string"}}}}
+            }
+        }),
+    );
+    schemas.insert(
+        "Envelope".into(),
+        json!({
+            "type": "object",
+            "description": "Fields every stored record carries beside its own.",
+            "properties": {
+                "kind": {"type": "string"}, "id": {"type": "string", "format": "uuid"},
+                "version": {"type": "integer", "minimum": 1},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+                "updated_by": {"type": "string"}
+            }
+        }),
+    );
+
+    let mut paths = Map::new();
+    for kind in Kind::ALL {
+        let name = schema_name(kind);
+        let body_ref = json!({"$ref": format!("#/components/schemas/{name}")});
+        let stored = json!({"allOf": [{"$ref": "#/components/schemas/Envelope"}, body_ref]});
+        let mut params: Vec<Value> = filters(kind)
+            .into_iter()
+            .map(|(n, d)| json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}}))
+            .collect();
+        params.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}}));
+        params.push(json!({"name": "cursor", "in": "query", "description": "`next_cursor` of the previous page.", "schema": {"type": "string"}}));
+        let plural = kind.plural();
+        let mut list_responses = problem_responses(&["400", "401"]);
+        list_responses.insert("200".into(), json!({"description": "A page of records", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["items", "next_cursor"],
+            "properties": {"items": {"type": "array", "items": stored}, "next_cursor": {"type": ["string", "null"]}}}}}}));
+        let mut create_responses = problem_responses(&["400", "401", "403", "409", "415", "422"]);
+        create_responses.insert("201".into(), json!({"description": "Created", "content": {"application/json": {"schema": stored}}}));
+        paths.insert(
+            format!("/api/v1/{plural}"),
+            json!({
+                "get": {"operationId": format!("list_{plural}"), "tags": [plural], "parameters": params, "responses": list_responses},
+                "post": {"operationId": format!("create_{}", kind.singular()), "tags": [plural],
+                    "description": "Creates a record. An `id` may be given (a UUID); otherwise one is assigned. Scripts of names are detected when not given.",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": body_ref}}},
+                    "responses": create_responses}
+            }),
+        );
+        let id_param = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}});
+        let mut get_responses = problem_responses(&["401", "404"]);
+        get_responses.insert("200".into(), json!({"description": "The record; its ETag is its version", "content": {"application/json": {"schema": stored}}}));
+        let mut put_responses = problem_responses(&["400", "401", "403", "404", "412", "415", "422", "428"]);
+        put_responses.insert("200".into(), json!({"description": "The new version", "content": {"application/json": {"schema": stored}}}));
+        let mut delete_responses = problem_responses(&["401", "403", "404", "409", "412"]);
+        delete_responses.insert("204".into(), json!({"description": "Deleted; its history is kept"}));
+        let mut history_responses = problem_responses(&["401", "404"]);
+        history_responses.insert("200".into(), json!({"description": "Every version, oldest first"}));
+        paths.insert(
+            format!("/api/v1/{plural}/{{id}}"),
+            json!({
+                "parameters": [id_param],
+                "get": {"operationId": format!("get_{}", kind.singular()), "tags": [plural], "responses": get_responses},
+                "put": {"operationId": format!("update_{}", kind.singular()), "tags": [plural],
+                    "description": "Replaces the record. The version edited must be sent as `If-Match` or a `version` field; a stale one is refused with 412.",
+                    "parameters": [{"name": "If-Match", "in": "header", "schema": {"type": "string"}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": body_ref}}},
+                    "responses": put_responses},
+                "delete": {"operationId": format!("delete_{}", kind.singular()), "tags": [plural],
+                    "parameters": [{"name": "If-Match", "in": "header", "schema": {"type": "string"}}],
+                    "responses": delete_responses}
+            }),
+        );
+        paths.insert(
+            format!("/api/v1/{plural}/{{id}}/history"),
+            json!({"parameters": [id_param], "get": {"operationId": format!("history_{}", kind.singular()), "tags": [plural], "responses": history_responses}}),
+        );
+    }
+    let mut vocab_responses = problem_responses(&["401"]);
+    vocab_responses.insert("200".into(), json!({"description": "Every vocabulary by name", "content": {"application/json": {"schema": {
+        "type": "object", "additionalProperties": {"$ref": "#/components/schemas/Vocabulary"}}}}}));
+    paths.insert("/api/v1/vocabularies".into(), json!({"get": {"operationId": "vocabularies", "tags": ["vocabularies"], "responses": vocab_responses}}));
+    let mut term_responses = problem_responses(&["400", "401", "403", "422"]);
+    term_responses.insert("201".into(), json!({"description": "Added"}));
+    paths.insert(
+        "/api/v1/vocabularies/{name}/terms".into(),
+        json!({"post": {"operationId": "add_term", "tags": ["vocabularies"], "description": "Administrators extend a vocabulary.",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Term"}}}},
+            "responses": term_responses}}),
+    );
+    paths.insert(
+        "/healthz".into(),
+        json!({"get": {"operationId": "healthz", "security": [], "responses": {"200": {"description": "The server is up"}}}}),
+    );
+
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "vigil API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Human rights documentation records: persons, organizations, places, events, sources and claims.",
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"}
+        },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                "description": "A token from `vigil token create --user NAME --role ROLE`."}}
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    Json(DOCUMENT.get_or_init(build).clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reference_resolves() {
+        let doc = build();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for kind in Kind::ALL {
+            assert!(schemas.contains_key(schema_name(kind)));
+        }
+        for piece in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = &piece[..piece.find('"').unwrap()];
+            assert!(schemas.contains_key(name), "dangling $ref to {name}");
+        }
+    }
+}
