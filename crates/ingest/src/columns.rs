@@ -11,8 +11,10 @@ use vigil_model::{Kind, Name};
 /// How the text of a cell is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Cell {
-    /// A record id (UUID), trimmed.
+    /// The record's own id (UUID), trimmed.
     Id,
+    /// The id of another record, trimmed.
+    Ref,
     /// Free text, kept exactly as written.
     Text,
     /// A code or short token (vocabulary code, country, URL), trimmed.
@@ -59,17 +61,25 @@ const fn col(name: &'static str, cell: Cell, format: &'static str) -> CsvColumn 
     CsvColumn { name, format, cell }
 }
 
-const ID: CsvColumn = col("id", Cell::Id, "UUID; derived from the row when empty");
-const CONFIDENTIALITY: CsvColumn = col("confidentiality", Cell::Enum, "public, internal (default) or restricted");
+const ID: CsvColumn = col(
+    "id",
+    Cell::Id,
+    "UUID; derived from the row when empty (see below)",
+);
+const CONFIDENTIALITY: CsvColumn = col(
+    "confidentiality",
+    Cell::Enum,
+    "`public`, `internal` (default) or `restricted`",
+);
 const CITATIONS: CsvColumn = col(
     "citations",
     Cell::Json,
-    r#"JSON: [{"source":"<source id>","locator":"p. 12","quote":"..."}]"#,
+    r#"JSON: `[{"source":"SOURCE_ID","locator":"p. 12","quote":"..."}]`"#,
 );
 const NAMES: CsvColumn = col(
     "names",
     Cell::Names,
-    r#"names separated by |, e.g. 伊力哈木·土赫提|Ilham Tohti; or JSON: [{"text":"Ilham Tohti","language":"en","kind":"primary"}]"#,
+    r#"names separated by `|`: `伊力哈木·土赫提|Ilham Tohti`; or JSON: `[{"text":"Ilham Tohti","language":"en","kind":"transcription"}]`"#,
 );
 const DESCRIPTION: CsvColumn = col("description", Cell::Text, "text");
 
@@ -77,29 +87,29 @@ const PERSON: &[CsvColumn] = &[
     ID,
     NAMES,
     col("unidentified", Cell::Text, "text describing a person whose name is unknown"),
-    col("sex", Cell::Sex, "female, male, other, unknown (also f, m, 女, 男)"),
-    col("birth_date", Cell::Date, "EDTF date: 1969-02-21, 1969-02, 1969, 1969?"),
+    col("sex", Cell::Sex, "`female`, `male`, `other`, `unknown` (also `f`, `m`, `女`, `男`)"),
+    col("birth_date", Cell::Date, "EDTF date: `1969-02-21`, `1969-02`, `1969`, `1969?`"),
     col("death_date", Cell::Date, "EDTF date"),
     col("ethnicity", Cell::Text, "text"),
     col("religion", Cell::Text, "text"),
-    col("nationalities", Cell::List, "ISO 3166-1 codes separated by |: CN|AU"),
-    col("occupations", Cell::List, "separated by |: lawyer|poet"),
+    col("nationalities", Cell::List, "ISO 3166-1 codes separated by `|`: `CN|AU`"),
+    col("occupations", Cell::List, "separated by `|`: `lawyer|poet`"),
     col(
         "identifiers",
         Cell::Identifiers,
-        r#"scheme:value separated by |, e.g. cppc:00004|cecc:2004-01234; or JSON: [{"scheme":"cecc","value":"2004-01234"}]"#,
+        r#"`scheme:value` separated by `|`: `cppc:00004|cecc:2004-01234`; or JSON: `[{"scheme":"cecc","value":"2004-01234"}]`"#,
     ),
     col(
         "relations",
         Cell::Json,
-        r#"JSON: [{"kind":"spouse","person":"<person id>","note":"..."}]"#,
+        r#"JSON: `[{"kind":"spouse","person":"PERSON_ID","note":"..."}]`"#,
     ),
     col(
         "contacts",
         Cell::Contacts,
-        r#"channel:value separated by |, e.g. email:a@example.org|phone:+1 555 0100; or JSON: [{"channel":"email","value":"..."}]"#,
+        r#"`channel:value` separated by `|`: `email:a@example.org|phone:+1 555 0100`; or JSON: `[{"channel":"email","value":"..."}]`"#,
     ),
-    col("protected", Cell::Bool, "true/false, yes/no or 1/0: the person asked for their identity to be protected"),
+    col("protected", Cell::Bool, "`true`/`false`, `yes`/`no` or `1`/`0`: the person asked for their identity to be protected"),
     DESCRIPTION,
     CONFIDENTIALITY,
     CITATIONS,
@@ -108,10 +118,18 @@ const PERSON: &[CsvColumn] = &[
 const ORGANIZATION: &[CsvColumn] = &[
     ID,
     NAMES,
-    col("type", Cell::Code, "organization_type code: law_firm, ngo, court, ..."),
-    col("country", Cell::Code, "ISO 3166-1 code: CN"),
-    col("parent", Cell::Id, "id of the organisation this one is part of"),
-    col("place", Cell::Id, "id of a place"),
+    col(
+        "type",
+        Cell::Code,
+        "`organization_type` code: `law_firm`, `ngo`, `court`, ...",
+    ),
+    col("country", Cell::Code, "ISO 3166-1 code: `CN`"),
+    col(
+        "parent",
+        Cell::Ref,
+        "id of the organisation this one is part of",
+    ),
+    col("place", Cell::Ref, "id of a place"),
     DESCRIPTION,
     CONFIDENTIALITY,
     CITATIONS,
@@ -123,12 +141,12 @@ const PLACE: &[CsvColumn] = &[
     col(
         "type",
         Cell::Enum,
-        "country, region, prefecture, county, city, district, township, village or facility",
+        "`country`, `region`, `prefecture`, `county`, `city`, `district`, `township`, `village` or `facility`",
     ),
-    col("facility_type", Cell::Code, "facility_type code for facilities: camp, prison, ..."),
-    col("parent", Cell::Id, "id of the enclosing place"),
-    col("country", Cell::Code, "ISO 3166-1 code: CN"),
-    col("coordinates", Cell::Coordinates, r#"lat,lon: 39.47,75.99; or JSON: {"lat":39.47,"lon":75.99}"#),
+    col("facility_type", Cell::Code, "`facility_type` code, for facilities: `camp`, `prison`, ..."),
+    col("parent", Cell::Ref, "id of the enclosing place"),
+    col("country", Cell::Code, "ISO 3166-1 code: `CN`"),
+    col("coordinates", Cell::Coordinates, r#"`lat,lon`: `39.47,75.99`; or JSON: `{"lat":39.47,"lon":75.99}`"#),
     DESCRIPTION,
     CONFIDENTIALITY,
     CITATIONS,
@@ -136,22 +154,34 @@ const PLACE: &[CsvColumn] = &[
 
 const EVENT: &[CsvColumn] = &[
     ID,
-    col("type", Cell::Code, "event_type code: detention.rsdl, trial, un_review.upr, ..."),
+    col(
+        "type",
+        Cell::Code,
+        "`event_type` code: `detention.rsdl`, `trial`, `un_review.upr`, ...",
+    ),
     col("title", Cell::Text, "text"),
-    col("date", Cell::Date, "EDTF date: 2015-07-09, 2015-07, 2017/2019"),
-    col("place", Cell::Id, "id of a place"),
+    col(
+        "date",
+        Cell::Date,
+        "EDTF date: `2015-07-09`, `2015-07`, `2017/2019`",
+    ),
+    col("place", Cell::Ref, "id of a place"),
     DESCRIPTION,
     col(
         "participants",
         Cell::Json,
-        r#"JSON: [{"person":"<person id>","role":"victim"},{"organization":"<id>","role":"perpetrator"}]"#,
+        r#"JSON: `[{"person":"PERSON_ID","role":"victim"},{"organization":"ORGANIZATION_ID","role":"perpetrator"}]`"#,
     ),
     col(
         "legal",
         Cell::Json,
-        r#"JSON: {"case_number":"...","charges":[{"statute":"PRC Criminal Law","article":"105"}],"verdict":"guilty","sentence":{"kind":"term","years":10}}"#,
+        r#"JSON: `{"case_number":"...","charges":[{"statute":"PRC Criminal Law","article":"105"}],"verdict":"guilty","sentence":{"kind":"term","years":10}}`"#,
     ),
-    col("status", Cell::Enum, "alleged (default), verified, disputed or refuted"),
+    col(
+        "status",
+        Cell::Enum,
+        "`alleged` (default), `verified`, `disputed` or `refuted`",
+    ),
     CONFIDENTIALITY,
     CITATIONS,
 ];
@@ -161,16 +191,16 @@ const SOURCE: &[CsvColumn] = &[
     col(
         "type",
         Cell::Enum,
-        "ngo_report, un_document, official_statement, court_judgment, media, testimony, leaked_document, academic, legislation or other",
+        "`ngo_report`, `un_document`, `official_statement`, `court_judgment`, `media`, `testimony`, `leaked_document`, `academic`, `legislation` or `other`",
     ),
     col("title", Cell::Text, "text"),
     col("author", Cell::Text, "text"),
     col("publisher", Cell::Text, "text"),
     col("date", Cell::Date, "EDTF date"),
-    col("url", Cell::Code, "https://..."),
-    col("reference", Cell::Text, "document symbol or other reference: A/HRC/51/CRP.x"),
-    col("language", Cell::Code, "BCP 47 tag: en, zh-Hans, ug"),
-    col("reliability", Cell::Upper, "A to F (Admiralty scale)"),
+    col("url", Cell::Code, "`https://...`"),
+    col("reference", Cell::Text, "document symbol or other reference: `A/HRC/51/CRP.x`"),
+    col("language", Cell::Code, "BCP 47 tag: `en`, `zh-Hans`, `ug`"),
+    col("reliability", Cell::Upper, "`A` to `F` (Admiralty scale)"),
     DESCRIPTION,
     CONFIDENTIALITY,
     CITATIONS,
@@ -181,20 +211,28 @@ const CLAIM: &[CsvColumn] = &[
     col(
         "subject",
         Cell::Subject,
-        r#"a topic in plain text, or JSON: {"record":{"kind":"place","id":"<id>"},"topic":"detainee numbers"}"#,
+        r#"a topic in plain text; or JSON: `{"record":{"kind":"place","id":"PLACE_ID"},"topic":"detainee numbers"}`"#,
     ),
     col("statement", Cell::Text, "text"),
     col(
         "quantity",
         Cell::Json,
-        r#"JSON: {"value":43,"unit":"lawyers","as_of":"2021-10"} or {"low":800000,"high":2000000,"unit":"persons"}"#,
+        r#"JSON: `{"value":43,"unit":"lawyers","as_of":"2021-10"}` or `{"low":800000,"high":2000000,"unit":"persons"}`"#,
     ),
-    col("stance", Cell::Enum, "asserts or denies"),
-    col("credibility", Cell::Integer, "1 (confirmed) to 6 (cannot be judged)"),
-    col("source", Cell::Id, "id of the source making the claim"),
+    col("stance", Cell::Enum, "`asserts` or `denies`"),
+    col(
+        "credibility",
+        Cell::Integer,
+        "`1` (confirmed) to `6` (cannot be judged)",
+    ),
+    col("source", Cell::Ref, "id of the source making the claim"),
     col("locator", Cell::Text, "page, paragraph or timestamp"),
     col("quote", Cell::Text, "the words of the source"),
-    col("links", Cell::Json, r#"JSON: [{"kind":"contradicts","claim":"<claim id>"}]"#),
+    col(
+        "links",
+        Cell::Json,
+        r#"JSON: `[{"kind":"contradicts","claim":"CLAIM_ID"}]`"#,
+    ),
     CONFIDENTIALITY,
     CITATIONS,
 ];
@@ -245,7 +283,7 @@ impl Cell {
         }
         let looks_like_json = |open: char| trimmed.starts_with(open);
         let value = match self {
-            Cell::Id | Cell::Code | Cell::Date => Value::String(trimmed.into()),
+            Cell::Id | Cell::Ref | Cell::Code | Cell::Date => Value::String(trimmed.into()),
             Cell::Text => Value::String(text.into()),
             Cell::Enum => Value::String(trimmed.to_lowercase()),
             Cell::Upper => Value::String(trimmed.to_uppercase()),
@@ -324,8 +362,12 @@ impl Cell {
             (_, Value::String(s)) => Some(s.clone()),
             (_, Value::Bool(b)) => Some(b.to_string()),
             (Cell::Integer, Value::Number(n)) => Some(n.to_string()),
-            (Cell::Names, Value::Array(items)) => join(items, |item| item.get("text")?.as_str().map(str::to_string)),
-            (Cell::List, Value::Array(items)) => join(items, |item| item.as_str().map(str::to_string)),
+            (Cell::Names, Value::Array(items)) => {
+                join(items, |item| item.get("text")?.as_str().map(str::to_string))
+            }
+            (Cell::List, Value::Array(items)) => {
+                join(items, |item| item.as_str().map(str::to_string))
+            }
             (Cell::Identifiers, Value::Array(items)) => join(items, |item| pair(item, "scheme")),
             (Cell::Contacts, Value::Array(items)) => join(items, |item| pair(item, "channel")),
             (Cell::Subject, Value::Object(map)) if map.len() == 1 => {
@@ -353,7 +395,11 @@ fn join(items: &[Value], text: impl Fn(&Value) -> Option<String>) -> Option<Stri
 }
 
 fn pair(item: &Value, first: &str) -> Option<String> {
-    Some(format!("{}:{}", item.get(first)?.as_str()?, item.get("value")?.as_str()?))
+    Some(format!(
+        "{}:{}",
+        item.get(first)?.as_str()?,
+        item.get("value")?.as_str()?
+    ))
 }
 
 #[cfg(test)]
@@ -363,10 +409,16 @@ mod tests {
 
     #[test]
     fn readable_forms_are_used_only_when_they_read_back_the_same() {
-        let names = Cell::Names.parse("伊力哈木·土赫提|Ilham Tohti|ئىلھام توختى").unwrap().unwrap();
+        let names = Cell::Names
+            .parse("伊力哈木·土赫提|Ilham Tohti|ئىلھام توختى")
+            .unwrap()
+            .unwrap();
         assert_eq!(names.as_array().unwrap().len(), 3);
         assert_eq!(names[1]["script"], "Latn");
-        assert_eq!(Cell::Names.format(&names), "伊力哈木·土赫提|Ilham Tohti|ئىلھام توختى");
+        assert_eq!(
+            Cell::Names.format(&names),
+            "伊力哈木·土赫提|Ilham Tohti|ئىلھام توختى"
+        );
 
         let mut with_language = names.clone();
         with_language[1]["language"] = json!("en");
@@ -375,28 +427,55 @@ mod tests {
         assert_eq!(Cell::Names.parse(&cell).unwrap().unwrap(), with_language);
 
         let piped = json!(["a|b", "c"]);
-        assert_eq!(Cell::List.parse(&Cell::List.format(&piped)).unwrap().unwrap(), piped);
+        assert_eq!(
+            Cell::List
+                .parse(&Cell::List.format(&piped))
+                .unwrap()
+                .unwrap(),
+            piped
+        );
     }
 
     #[test]
     fn identifiers_read_as_scheme_value_pairs() {
-        let v = Cell::Identifiers.parse("cppc:00004 | cecc:2004-01234").unwrap().unwrap();
-        assert_eq!(v, json!([{"scheme":"cppc","value":"00004"},{"scheme":"cecc","value":"2004-01234"}]));
+        let v = Cell::Identifiers
+            .parse("cppc:00004 | cecc:2004-01234")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            v,
+            json!([{"scheme":"cppc","value":"00004"},{"scheme":"cecc","value":"2004-01234"}])
+        );
         assert_eq!(Cell::Identifiers.format(&v), "cppc:00004|cecc:2004-01234");
-        assert!(Cell::Identifiers.parse("00004").unwrap_err().contains("scheme:value"));
+        assert!(Cell::Identifiers
+            .parse("00004")
+            .unwrap_err()
+            .contains("scheme:value"));
     }
 
     #[test]
     fn small_cells_understand_common_spellings() {
-        for (text, sex) in [("F", "female"), ("male", "male"), ("女", "female"), ("男", "male"), ("Unknown", "unknown")] {
+        for (text, sex) in [
+            ("F", "female"),
+            ("male", "male"),
+            ("女", "female"),
+            ("男", "male"),
+            ("Unknown", "unknown"),
+        ] {
             assert_eq!(Cell::Sex.parse(text).unwrap().unwrap(), json!(sex));
         }
         assert!(Cell::Sex.parse("femal").is_err());
         for (text, b) in [("yes", true), ("0", false), ("TRUE", true), ("No", false)] {
             assert_eq!(Cell::Bool.parse(text).unwrap().unwrap(), json!(b));
         }
-        assert_eq!(Cell::Coordinates.parse("39.47, 75.99").unwrap().unwrap(), json!({"lat":39.47,"lon":75.99}));
-        assert_eq!(Cell::Subject.parse("detainee numbers").unwrap().unwrap(), json!({"topic":"detainee numbers"}));
+        assert_eq!(
+            Cell::Coordinates.parse("39.47, 75.99").unwrap().unwrap(),
+            json!({"lat":39.47,"lon":75.99})
+        );
+        assert_eq!(
+            Cell::Subject.parse("detainee numbers").unwrap().unwrap(),
+            json!({"topic":"detainee numbers"})
+        );
         assert_eq!(Cell::Text.parse("   ").unwrap(), None);
         assert_eq!(Cell::Names.parse(" | ").unwrap(), None);
     }

@@ -17,7 +17,9 @@ use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, MACINTOSH};
+use encoding_rs::{
+    DecoderResult, Encoding, GB18030, MACINTOSH, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252,
+};
 
 /// How many bytes of evidence detection looks at.
 pub(crate) const SAMPLE: usize = 64 * 1024;
@@ -32,7 +34,10 @@ pub(crate) const EXAMPLE_LABELS: &str =
 /// Mac Roman people actually type.
 pub(crate) fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     let label = label.trim().to_ascii_lowercase();
-    if matches!(label.as_str(), "mac-roman" | "macroman" | "mac_roman" | "mac roman" | "macintosh") {
+    if matches!(
+        label.as_str(),
+        "mac-roman" | "macroman" | "mac_roman" | "mac roman" | "macintosh"
+    ) {
         return Some(MACINTOSH);
     }
     // The "replacement" encoding turns a whole file into one U+FFFD; it is
@@ -168,8 +173,19 @@ pub(crate) fn legacy_score(sample: &[u8], encoding: &'static Encoding) -> i64 {
                 '\u{2019}' if prev_letter => 3, // don’t
                 '\u{201C}' | '\u{2018}' | '\u{00AB}' if next_letter => 3,
                 '\u{201D}' | '\u{00BB}' if prev_letter => 3,
-                '\u{2018}'..='\u{201E}' | '\u{2013}' | '\u{2014}' | '\u{2026}' | '\u{2022}' | '\u{00A0}'
-                | '\u{00B0}' | '\u{00A9}' | '\u{00AE}' | '\u{20AC}' | '\u{00A3}' | '\u{00B7}' | '\u{00AB}'
+                '\u{2018}'..='\u{201E}'
+                | '\u{2013}'
+                | '\u{2014}'
+                | '\u{2026}'
+                | '\u{2022}'
+                | '\u{00A0}'
+                | '\u{00B0}'
+                | '\u{00A9}'
+                | '\u{00AE}'
+                | '\u{20AC}'
+                | '\u{00A3}'
+                | '\u{00B7}'
+                | '\u{00AB}'
                 | '\u{00BB}' => 1,
                 _ => -2,
             }
@@ -207,8 +223,9 @@ pub(crate) struct LineIndex {
     /// Whether to keep the offsets, or only count lines (for the line of a
     /// decoding error).
     keep: bool,
-    /// Offsets (in the decoded text) at which a line starts, in order.
-    starts: VecDeque<u64>,
+    /// Line breaks, in order: where each begins (its `\r` or `\n`) and
+    /// where the line after it starts.
+    breaks: VecDeque<(u64, u64)>,
     /// How many line starts were dropped from the front.
     dropped: u64,
     pending_cr: bool,
@@ -223,9 +240,9 @@ impl LineIndex {
         }
     }
 
-    fn push(&mut self, start: u64) {
+    fn push(&mut self, begin: u64, start: u64) {
         if self.keep {
-            self.starts.push_back(start);
+            self.breaks.push_back((begin, start));
         } else {
             self.dropped += 1;
         }
@@ -237,14 +254,14 @@ impl LineIndex {
             if self.pending_cr {
                 self.pending_cr = false;
                 if b == b'\n' {
-                    self.push(at + 1);
+                    self.push(at - 1, at + 1);
                     continue;
                 }
-                self.push(at);
+                self.push(at - 1, at);
             }
             match b {
                 b'\r' => self.pending_cr = true,
-                b'\n' => self.push(at + 1),
+                b'\n' => self.push(at, at + 1),
                 _ => {}
             }
         }
@@ -255,27 +272,35 @@ impl LineIndex {
         if self.pending_cr {
             self.pending_cr = false;
             let end = self.offset;
-            self.push(end);
+            self.push(end - 1, end);
         }
     }
 
-    /// The 1-based line on which the text at `offset` stands. Offsets must
-    /// be asked in increasing order: what lies before is forgotten. `None`
-    /// when the index only counts.
-    pub(crate) fn line_of(&mut self, offset: u64) -> Option<u64> {
+    /// The 1-based line of the first text at or after `offset` that is not
+    /// a line break: the csv crate puts a record's start before the `\n` of
+    /// a CRLF ending the previous one, and before the blank lines it skips.
+    /// Offsets must be asked in increasing order: what lies before is
+    /// forgotten. `None` when the index only counts.
+    pub(crate) fn line_of(&mut self, mut offset: u64) -> Option<u64> {
         if !self.keep {
             return None;
         }
-        while self.starts.front().is_some_and(|s| *s <= offset) {
-            self.starts.pop_front();
-            self.dropped += 1;
+        while let Some(&(begin, start)) = self.breaks.front() {
+            if start <= offset {
+                self.breaks.pop_front();
+                self.dropped += 1;
+            } else if begin <= offset {
+                offset = start;
+            } else {
+                break;
+            }
         }
         Some(self.dropped + 1)
     }
 
     /// The line the decoder has reached.
     fn current_line(&self) -> u64 {
-        self.dropped + self.starts.len() as u64 + 1 + u64::from(self.pending_cr)
+        self.dropped + self.breaks.len() as u64 + 1 + u64::from(self.pending_cr)
     }
 }
 
@@ -292,7 +317,9 @@ pub(crate) type SharedState = Arc<Mutex<Shared>>;
 pub(crate) fn lock(shared: &SharedState) -> MutexGuard<'_, Shared> {
     // A panic while holding the lock leaves plain counters behind, which
     // are still fine to read.
-    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 enum State {
@@ -311,8 +338,8 @@ pub(crate) struct DecodeReader<R> {
     raw_base: u64,
     raw_eof: bool,
     state: State,
-    /// Whether the encoding was given rather than guessed, for messages.
-    forced: bool,
+    /// Why this encoding, for messages: given, announced or guessed.
+    why: &'static str,
     out: Vec<u8>,
     out_pos: usize,
     finished: bool,
@@ -328,7 +355,11 @@ pub(crate) struct DecodeReader<R> {
 impl<R: Read> DecodeReader<R> {
     /// Looks at the start of the file for a byte order mark or UTF-16, then
     /// decodes lazily.
-    pub(crate) fn new(inner: R, forced: Option<&'static Encoding>, track_lines: bool) -> io::Result<Self> {
+    pub(crate) fn new(
+        inner: R,
+        forced: Option<&'static Encoding>,
+        track_lines: bool,
+    ) -> io::Result<Self> {
         let shared = Arc::new(Mutex::new(Shared {
             bytes_read: 0,
             encoding: forced.unwrap_or(UTF_8),
@@ -341,7 +372,11 @@ impl<R: Read> DecodeReader<R> {
             raw_base: 0,
             raw_eof: false,
             state: State::Undecided,
-            forced: forced.is_some(),
+            why: if forced.is_some() {
+                "the encoding given with --encoding"
+            } else {
+                "which the file looked like before this point"
+            },
             out: Vec::with_capacity(CHUNK),
             out_pos: 0,
             finished: false,
@@ -353,7 +388,9 @@ impl<R: Read> DecodeReader<R> {
         let start = &reader.raw[..];
         let chosen = match forced {
             Some(encoding) => Some(encoding),
-            None => Encoding::for_bom(start).map(|(e, _)| e).or_else(|| sniff_utf16(start)),
+            None => Encoding::for_bom(start)
+                .map(|(e, _)| e)
+                .or_else(|| sniff_utf16(start)),
         };
         if let Some(encoding) = chosen {
             // Removes a BOM of this encoding, keeps any other: with a forced
@@ -440,7 +477,8 @@ impl<R: Read> DecodeReader<R> {
                     .max(16);
                 self.out.resize(room, 0);
                 let last = self.raw_eof;
-                let (status, read, written) = decoder.decode_to_utf8_without_replacement(src, &mut self.out, last);
+                let (status, read, written) =
+                    decoder.decode_to_utf8_without_replacement(src, &mut self.out, last);
                 self.out.truncate(written);
                 self.raw_pos += read;
                 match status {
@@ -461,11 +499,7 @@ impl<R: Read> DecodeReader<R> {
                         let offset = self.raw_base + (self.raw_pos - read + start) as u64;
                         let encoding = lock(&self.shared).encoding;
                         let name = display_name(encoding);
-                        let why = if self.forced {
-                            format!("not valid {name}, the encoding given with --encoding")
-                        } else {
-                            format!("not valid {name}, which the file looked like before this point")
-                        };
+                        let why = format!("not valid {name}, {}", self.why);
                         let message = format!(
                             "bytes {bytes} (at byte {offset} of the file) are {why}; the file may be in another encoding: pass --encoding with e.g. windows-1252, macintosh or gb18030"
                         );
@@ -482,7 +516,10 @@ impl<R: Read> DecodeReader<R> {
         }
         if let Err(message) = result {
             let line = shared.lines.current_line();
-            self.pending = Some(io::Error::new(io::ErrorKind::InvalidData, DecodeError { line, message }));
+            self.pending = Some(io::Error::new(
+                io::ErrorKind::InvalidData,
+                DecodeError { line, message },
+            ));
         }
         Ok(())
     }
@@ -520,7 +557,10 @@ impl<R: Read> Read for DecodeReader<R> {
 mod tests {
     use super::*;
 
-    fn decode_all(bytes: &[u8], forced: Option<&'static Encoding>) -> (io::Result<String>, &'static str) {
+    fn decode_all(
+        bytes: &[u8],
+        forced: Option<&'static Encoding>,
+    ) -> (io::Result<String>, &'static str) {
         let mut reader = DecodeReader::new(bytes, forced, true).expect("reading from memory");
         let shared = reader.shared();
         let mut text = String::new();
@@ -537,9 +577,23 @@ mod tests {
 
     #[test]
     fn tells_windows_1252_from_mac_roman() {
-        for text in ["José Müller", "Françoise", "Hissène Habré", "Instance Equité et Réconciliation", "Ångström, Øresund, Straße"] {
-            assert_eq!(detect(&encode(text, WINDOWS_1252), true), WINDOWS_1252, "{text} in windows-1252");
-            assert_eq!(detect(&encode(text, MACINTOSH), true), MACINTOSH, "{text} in Mac Roman");
+        for text in [
+            "José Müller",
+            "Françoise",
+            "Hissène Habré",
+            "Instance Equité et Réconciliation",
+            "Ångström, Øresund, Straße",
+        ] {
+            assert_eq!(
+                detect(&encode(text, WINDOWS_1252), true),
+                WINDOWS_1252,
+                "{text} in windows-1252"
+            );
+            assert_eq!(
+                detect(&encode(text, MACINTOSH), true),
+                MACINTOSH,
+                "{text} in Mac Roman"
+            );
         }
     }
 
@@ -562,7 +616,10 @@ mod tests {
     fn recognises_gbk_from_chinese_excel() {
         let bytes = encode("姓名,性别\n刘晓波,男\n", GB18030);
         assert_eq!(detect(&bytes, true), GB18030);
-        assert_ne!(detect(&encode("José Müller, Françoise", WINDOWS_1252), true), GB18030);
+        assert_ne!(
+            detect(&encode("José Müller, Françoise", WINDOWS_1252), true),
+            GB18030
+        );
     }
 
     #[test]
@@ -598,7 +655,10 @@ mod tests {
         let mut bytes = "é\n".repeat(40_000).into_bytes();
         bytes.extend_from_slice(b"ok\nJos\xe9\n");
         let err = decode_all(&bytes, None).0.unwrap_err();
-        let inner = err.get_ref().and_then(|e| e.downcast_ref::<DecodeError>()).unwrap();
+        let inner = err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<DecodeError>())
+            .unwrap();
         assert_eq!(inner.line, 40_002);
         assert!(inner.message.contains("0xE9"), "{}", inner.message);
         assert!(inner.message.contains("--encoding"), "{}", inner.message);
@@ -633,9 +693,19 @@ mod tests {
         index.finish();
         assert_eq!(index.line_of(0), Some(1));
         assert_eq!(index.line_of(2), Some(2));
+        // The `\n` of a CRLF belongs to the line before; what follows it
+        // starts line 3.
+        assert_eq!(index.line_of(4), Some(3));
         assert_eq!(index.line_of(5), Some(3));
         assert_eq!(index.line_of(7), Some(4));
         assert_eq!(index.line_of(10), Some(5));
+        let mut blank = LineIndex::new(true);
+        blank.feed(b"a\r\r\rb");
+        assert_eq!(
+            blank.line_of(2),
+            Some(4),
+            "blank lines are skipped to the record"
+        );
         let mut counter = LineIndex::new(false);
         counter.feed(b"a\rb\r\nc\nd\r");
         assert_eq!(counter.current_line(), 5);

@@ -86,6 +86,9 @@ mod tests {
             e.to_string(),
             "people.csv:17: column `Date of Birth` (birth_date): \"15/07/2015\" is not an EDTF date"
         );
-        assert_eq!(ImportError::new("x.jsonl", None, "boom").to_string(), "x.jsonl: boom");
+        assert_eq!(
+            ImportError::new("x.jsonl", None, "boom").to_string(),
+            "x.jsonl: boom"
+        );
     }
 }

@@ -68,8 +68,12 @@ mod tests {
 
     #[test]
     fn a_registry_identifier_decides() {
-        let a = person(json!({"names":[{"text":"陈卫"}],"identifiers":[{"scheme":"cppc","value":"00004"}]}));
-        let b = person(json!({"names":[{"text":"Chen Wei"}],"identifiers":[{"scheme":"cppc","value":"00004"}]}));
+        let a = person(
+            json!({"names":[{"text":"陈卫"}],"identifiers":[{"scheme":"cppc","value":"00004"}]}),
+        );
+        let b = person(
+            json!({"names":[{"text":"Chen Wei"}],"identifiers":[{"scheme":"cppc","value":"00004"}]}),
+        );
         assert_eq!(derived_id(&a), derived_id(&b));
         assert_eq!(derived_id(&a), RecordId::derived("person|cppc|00004"));
     }

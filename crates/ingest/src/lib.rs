@@ -20,7 +20,12 @@ pub fn csv_columns_markdown() -> String {
     for kind in vigil_model::Kind::ALL {
         for column in csv_columns(kind) {
             let format = column.format.replace('|', "\\|");
-            out.push_str(&format!("| {} | `{}` | {} |\n", kind.plural(), column.name, format));
+            out.push_str(&format!(
+                "| {} | `{}` | {} |\n",
+                kind.plural(),
+                column.name,
+                format
+            ));
         }
     }
     out

@@ -48,8 +48,12 @@ impl ReadOptions {
     /// as a value may well contain one.
     pub fn parse_set_arg(arg: &str) -> Result<(String, String), String> {
         match arg.split_once('=') {
-            Some((column, value)) if !column.trim().is_empty() => Ok((column.trim().to_string(), value.to_string())),
-            _ => Err(format!("--set {arg:?}: write COLUMN=VALUE, e.g. --set type=un_review.upr")),
+            Some((column, value)) if !column.trim().is_empty() => {
+                Ok((column.trim().to_string(), value.to_string()))
+            }
+            _ => Err(format!(
+                "--set {arg:?}: write COLUMN=VALUE, e.g. --set type=un_review.upr"
+            )),
         }
     }
 }
@@ -131,17 +135,25 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<RecordReader, ImportEr
         Some(label) => Some(decode::encoding_for_label(label).ok_or_else(|| {
             fail(
                 None,
-                format!("unknown encoding {label:?}: give a label such as {}", decode::EXAMPLE_LABELS),
+                format!(
+                    "unknown encoding {label:?}: give a label such as {}",
+                    decode::EXAMPLE_LABELS
+                ),
             )
         })?),
         None => None,
     };
     let by_extension = Format::from_path(path);
     let file = File::open(path).map_err(|e| fail(None, format!("cannot open the file: {e}")))?;
-    let total = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    let total = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     // Only CSV needs line numbers from byte positions; JSONL counts its own.
     let track_lines = by_extension == Some(Format::Csv);
-    let decoder = DecodeReader::new(file, forced, track_lines).map_err(|e| io_error(&file_name, e))?;
+    let decoder =
+        DecodeReader::new(file, forced, track_lines).map_err(|e| io_error(&file_name, e))?;
     let shared = decoder.shared();
     let (head, decoder) = read_first_line(decoder).map_err(|e| io_error(&file_name, e))?;
     let format = match by_extension {
@@ -149,7 +161,8 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<RecordReader, ImportEr
         None => sniff_format(&head).ok_or_else(|| {
             fail(
                 None,
-                "cannot tell whether this is CSV or JSON Lines: name it .csv, .tsv or .jsonl".to_string(),
+                "cannot tell whether this is CSV or JSON Lines: name it .csv, .tsv or .jsonl"
+                    .to_string(),
             )
         })?,
     };
@@ -161,6 +174,7 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<RecordReader, ImportEr
             next_line: 1,
             skip_lf: false,
             default_kind: options.kind,
+            started: false,
         }),
         Format::Csv => {
             let kind = options.kind.ok_or_else(|| {
@@ -170,7 +184,9 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<RecordReader, ImportEr
                         .to_string(),
                 )
             })?;
-            Source::Csv(Box::new(CsvSource::new(&file_name, kind, stream, delimiter, options, &shared)?))
+            Source::Csv(Box::new(CsvSource::new(
+                &file_name, kind, stream, delimiter, options, &shared,
+            )?))
         }
     };
     Ok(RecordReader {
@@ -204,7 +220,11 @@ fn read_first_line<R: Read>(mut reader: R) -> io::Result<(Vec<u8>, R)> {
 
 fn sniff_format(head: &[u8]) -> Option<Format> {
     let text = String::from_utf8_lossy(head);
-    match text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}').chars().next() {
+    match text
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .chars()
+        .next()
+    {
         Some('{') | None => Some(Format::Jsonl),
         Some(_) => None,
     }
@@ -213,11 +233,17 @@ fn sniff_format(head: &[u8]) -> Option<Format> {
 /// Tabs for `.tsv`; otherwise commas, unless the header has none and uses
 /// tabs or semicolons (Excel's CSV in locales with a decimal comma).
 fn delimiter_for(path: &Path, head: &[u8]) -> u8 {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     if ext.as_deref() == Some("tsv") {
         return b'\t';
     }
-    let line_end = head.iter().position(|b| *b == b'\n' || *b == b'\r').unwrap_or(head.len());
+    let line_end = head
+        .iter()
+        .position(|b| *b == b'\n' || *b == b'\r')
+        .unwrap_or(head.len());
     let first = &head[..line_end];
     let count = |d: u8| first.iter().filter(|b| **b == d).count();
     if count(b',') > 0 {
@@ -232,7 +258,10 @@ fn delimiter_for(path: &Path, head: &[u8]) -> u8 {
 }
 
 fn io_error(file: &str, e: io::Error) -> ImportError {
-    if let Some(decode) = e.get_ref().and_then(|inner| inner.downcast_ref::<DecodeError>()) {
+    if let Some(decode) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<DecodeError>())
+    {
         return ImportError::new(file, Some(decode.line), decode.message.clone());
     }
     ImportError::new(file, None, format!("cannot read the file: {e}"))
@@ -337,8 +366,12 @@ fn refine(error: &FieldError) -> FieldError {
     for prefix in ["unknown field `", "missing field `"] {
         if let Some(rest) = error.detail.strip_prefix(prefix) {
             if let Some((name, _)) = rest.split_once('`') {
+                let token = name.replace('~', "~0").replace('/', "~1");
+                if error.pointer.rsplit('/').next() == Some(token.as_str()) {
+                    break;
+                }
                 return FieldError {
-                    pointer: format!("{}/{}", error.pointer, name.replace('~', "~0").replace('/', "~1")),
+                    pointer: format!("{}/{token}", error.pointer),
                     detail: error.detail.clone(),
                 };
             }
@@ -365,10 +398,16 @@ fn check_dates(body: &Body) -> ValidationErrors {
         }
         Body::Event(e) => {
             check(e.date.as_ref(), "/date");
-            check(e.legal.as_ref().and_then(|l| l.expected_release.as_ref()), "/legal/expected_release");
+            check(
+                e.legal.as_ref().and_then(|l| l.expected_release.as_ref()),
+                "/legal/expected_release",
+            );
         }
         Body::Source(s) => check(s.date.as_ref(), "/date"),
-        Body::Claim(c) => check(c.quantity.as_ref().and_then(|q| q.as_of.as_ref()), "/quantity/as_of"),
+        Body::Claim(c) => check(
+            c.quantity.as_ref().and_then(|q| q.as_of.as_ref()),
+            "/quantity/as_of",
+        ),
         Body::Organization(_) | Body::Place(_) => {}
     }
     errors
@@ -377,7 +416,8 @@ fn check_dates(body: &Body) -> ValidationErrors {
 /// Builds the body through the model's one JSON path, completes what can
 /// be derived, and checks dates.
 fn build_body(kind: Kind, object: Map<String, Value>) -> Result<Body, Vec<FieldError>> {
-    let mut body = Body::from_json(kind, Value::Object(object)).map_err(|e| e.0.iter().map(refine).collect::<Vec<_>>())?;
+    let mut body = Body::from_json(kind, Value::Object(object))
+        .map_err(|e| e.0.iter().map(refine).collect::<Vec<_>>())?;
     body.complete();
     let errors = check_dates(&body);
     if errors.is_empty() {
@@ -413,6 +453,10 @@ struct JsonlSource {
     /// The previous line ended with `\r`: a `\n` right after belongs to it.
     skip_lf: bool,
     default_kind: Option<Kind>,
+    /// Whether a non-blank line has been read: a file whose first one is
+    /// `[` or a lone `{` is a JSON document, not JSON Lines, and reading
+    /// on would report every one of its lines.
+    started: bool,
 }
 
 impl JsonlSource {
@@ -446,7 +490,10 @@ impl JsonlSource {
                     if line.len() > MAX_LINE {
                         return Err(io::Error::new(
                             io::ErrorKind::InvalidData,
-                            format!("a line longer than {} MiB: is this really JSON Lines?", MAX_LINE >> 20),
+                            format!(
+                                "a line longer than {} MiB: is this really JSON Lines?",
+                                MAX_LINE >> 20
+                            ),
                         ));
                     }
                 }
@@ -473,6 +520,17 @@ impl JsonlSource {
         if text.trim().is_empty() {
             return Step::Skip;
         }
+        if !self.started {
+            self.started = true;
+            let first = text.trim();
+            if first.starts_with('[') || first == "{" {
+                return Step::Fatal(ImportError::new(
+                    file,
+                    Some(line),
+                    "this is a JSON document (an array, or pretty-printed), not JSON Lines: vigil reads one record object per line (`jq -c '.[]'` converts an array)",
+                ));
+            }
+        }
         match self.record(text, line) {
             Ok(record) => Step::Record(Box::new(record)),
             Err(errors) => Step::Bad(combine(file, line, errors)),
@@ -481,14 +539,13 @@ impl JsonlSource {
 
     fn record(&self, text: &str, line: u64) -> Result<ParsedRecord, Vec<(Option<String>, String)>> {
         let one = |field: Option<&str>, message: String| vec![(field.map(str::to_string), message)];
-        let value: Value = serde_json::from_str(text).map_err(|e| one(None, format!("not valid JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| one(None, format!("not valid JSON: {e}")))?;
         let Value::Object(object) = value else {
-            let hint = if text.trim_start().starts_with('[') {
-                " (vigil reads JSON Lines: one record object per line, not an array)"
-            } else {
-                ""
-            };
-            return Err(one(None, format!("each line must be one JSON object, a record{hint}")));
+            return Err(one(
+                None,
+                "each line must be one JSON object, a record".to_string(),
+            ));
         };
         let kind = match (object.get("kind"), self.default_kind) {
             (Some(Value::String(s)), default) => {
@@ -523,11 +580,21 @@ impl JsonlSource {
         let body = build_body(kind, object).map_err(|errors| {
             errors
                 .into_iter()
-                .map(|e| ((!e.pointer.is_empty()).then(|| pointer_label(&e.pointer)), e.detail))
+                .map(|e| {
+                    (
+                        (!e.pointer.is_empty()).then(|| pointer_label(&e.pointer)),
+                        e.detail,
+                    )
+                })
                 .collect::<Vec<_>>()
         })?;
         let id = explicit.unwrap_or_else(|| derived_id(&body));
-        Ok(ParsedRecord { kind, id, body, line })
+        Ok(ParsedRecord {
+            kind,
+            id,
+            body,
+            line,
+        })
     }
 }
 
@@ -554,8 +621,18 @@ struct CsvSource {
     row: StringRecord,
 }
 
+/// Column names match trimmed and in any case: `Date of Birth` is
+/// `date of birth`, `ÉTAT` is `état`.
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
 fn list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    names.into_iter().map(|n| n.as_ref().to_string()).collect::<Vec<_>>().join(", ")
+    names
+        .into_iter()
+        .map(|n| n.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl CsvSource {
@@ -587,36 +664,58 @@ impl CsvSource {
         let line = record_line(&header, shared);
         let columns = csv_columns(kind);
         let fail = |message: String| ImportError::new(file, Some(line), message);
-        let ours = |name: &str| columns.iter().position(|c| c.name.eq_ignore_ascii_case(name.trim()));
+        let ours = |name: &str| columns.iter().position(|c| same_name(c.name, name));
         let valid = || list(columns.iter().map(|c| c.name));
         let headers: Vec<String> = header
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}')
+                } else {
+                    h
+                };
                 h.trim().to_string()
             })
             .collect();
 
-        let mut sources: Vec<ColumnSource> = columns.iter().map(|_| ColumnSource::default()).collect();
+        let mut sources: Vec<ColumnSource> =
+            columns.iter().map(|_| ColumnSource::default()).collect();
         let mut unnamed = Vec::new();
         let mut unknown = Vec::new();
         for (theirs, target) in &options.map {
             if target.trim() != "-" && ours(target).is_none() {
                 return Err(fail(format!(
-                    "--map \"{theirs}={target}\": {kind} have no column `{target}`; theirs are: {}",
+                    "--map \"{theirs}={target}\": {kind} have no column `{target}`; its columns are: {}",
                     valid()
                 )));
             }
-            if !headers.iter().any(|h| h.eq_ignore_ascii_case(theirs.trim())) {
+            if !headers.iter().any(|h| same_name(h, theirs)) {
                 return Err(fail(format!(
                     "--map \"{theirs}={target}\": the file has no column `{theirs}`; its columns are: {}",
                     list(&headers)
                 )));
             }
         }
+        for (column, value) in &options.set {
+            let Some(c) = ours(column) else {
+                return Err(fail(format!(
+                    "--set \"{column}={value}\": {kind} have no column `{column}`; its columns are: {}",
+                    valid()
+                )));
+            };
+            if columns[c].cell == Cell::Id {
+                return Err(fail(format!(
+                    "--set \"{column}={value}\" would give every row the same id; leave ids out and they are derived from each row"
+                )));
+            }
+            sources[c].set = Some(value.clone());
+        }
         for (i, name) in headers.iter().enumerate() {
-            let mapped = options.map.iter().find(|(theirs, _)| theirs.trim().eq_ignore_ascii_case(name));
+            let mapped = options
+                .map
+                .iter()
+                .find(|(theirs, _)| same_name(theirs, name));
             let (target, mapped_from) = match mapped {
                 Some((_, target)) if target.trim() == "-" => continue,
                 Some((_, target)) => (ours(target), Some(name.clone())),
@@ -642,25 +741,15 @@ impl CsvSource {
         if !unknown.is_empty() {
             let first = &unknown[0];
             let quoted = list(unknown.iter().map(|u| format!("`{u}`")));
-            let noun = if unknown.len() == 1 { "column" } else { "columns" };
+            let noun = if unknown.len() == 1 {
+                "column"
+            } else {
+                "columns"
+            };
             return Err(fail(format!(
                 "unknown {noun} {quoted}: {kind} have the columns {}; rename a column with --map \"{first}=OURS\", or drop it with --map \"{first}=-\"",
                 valid()
             )));
-        }
-        for (column, value) in &options.set {
-            let Some(c) = ours(column) else {
-                return Err(fail(format!(
-                    "--set \"{column}={value}\": {kind} have no column `{column}`; theirs are: {}",
-                    valid()
-                )));
-            };
-            if columns[c].cell == Cell::Id {
-                return Err(fail(format!(
-                    "--set \"{column}={value}\" would give every row the same id; leave ids out and they are derived from each row"
-                )));
-            }
-            sources[c].set = Some(value.clone());
         }
         Ok(CsvSource {
             reader,
@@ -676,7 +765,12 @@ impl CsvSource {
     /// The column an error pointer falls in, and how to name it: the
     /// file's own column name too when `--map` renamed it.
     fn label_for_pointer(&self, pointer: &str, from_set: bool) -> (Option<usize>, String) {
-        let first = pointer.trim_start_matches('/').split('/').next().map(unescape).unwrap_or_default();
+        let first = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .map(unescape)
+            .unwrap_or_default();
         let Some(c) = self.columns.iter().position(|c| c.name == first) else {
             return (None, pointer_label(pointer));
         };
@@ -689,6 +783,11 @@ impl CsvSource {
             at
         };
         (Some(c), label)
+    }
+
+    fn column_label(&self, c: usize, from_set: bool) -> String {
+        self.label_for_pointer(&format!("/{}", self.columns[c].name), from_set)
+            .1
     }
 
     fn step(&mut self, file: &str, shared: &SharedState) -> Step {
@@ -714,7 +813,11 @@ impl CsvSource {
     fn record(&self, line: u64) -> Result<ParsedRecord, Vec<(Option<String>, String)>> {
         let row = &self.row;
         if row.len() > self.width {
-            let extra: Vec<&str> = row.iter().skip(self.width).filter(|c| !c.trim().is_empty()).collect();
+            let extra: Vec<&str> = row
+                .iter()
+                .skip(self.width)
+                .filter(|c| !c.trim().is_empty())
+                .collect();
             if !extra.is_empty() {
                 return Err(vec![(
                     None,
@@ -743,7 +846,10 @@ impl CsvSource {
         let mut from_set = vec![false; self.columns.len()];
         let mut errors = Vec::new();
         for (c, (column, source)) in self.columns.iter().zip(&self.sources).enumerate() {
-            let cell = source.index.and_then(|i| row.get(i)).filter(|t| !t.trim().is_empty());
+            let cell = source
+                .index
+                .and_then(|i| row.get(i))
+                .filter(|t| !t.trim().is_empty());
             let text = match (cell, &source.set) {
                 (Some(text), _) => text,
                 (None, Some(value)) => {
@@ -752,11 +858,10 @@ impl CsvSource {
                 }
                 (None, None) => continue,
             };
-            let label = || self.label_for_pointer(&format!("/{}", column.name), from_set[c]).1;
             if column.cell == Cell::Id {
                 match text.trim().parse::<RecordId>() {
                     Ok(id) => explicit_id = Some(id),
-                    Err(e) => errors.push((Some(label()), format!("{:?} is not a UUID ({e})", text.trim()))),
+                    Err(e) => errors.push((c, format!("{:?} is not a UUID ({e})", text.trim()))),
                 }
                 continue;
             }
@@ -765,30 +870,46 @@ impl CsvSource {
                     object.insert(column.name.to_string(), value);
                 }
                 Ok(None) => {}
-                Err(message) => errors.push((Some(label()), message)),
+                Err(message) => errors.push((c, message)),
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let body = build_body(self.kind, object).map_err(|field_errors| {
-            field_errors
-                .into_iter()
-                .map(|e| {
-                    let (column, label) = self.label_for_pointer(&e.pointer, false);
+        // Shape and dates are checked even when some cells were bad, so
+        // that the message lists every problem of the row; a field whose
+        // cell was bad is then reported missing, which says nothing new.
+        let bad_columns: Vec<usize> = errors.iter().map(|(c, _)| *c).collect();
+        let mut errors: Vec<(Option<String>, String)> = errors
+            .into_iter()
+            .map(|(c, message)| (Some(self.column_label(c, from_set[c])), message))
+            .collect();
+        let body = match build_body(self.kind, object) {
+            Ok(body) => Some(body),
+            Err(field_errors) => {
+                for e in field_errors {
+                    let (column, _) = self.label_for_pointer(&e.pointer, false);
+                    if column.is_some_and(|c| bad_columns.contains(&c)) {
+                        continue;
+                    }
                     let set = column.is_some_and(|c| from_set[c]);
-                    let label = if set { self.label_for_pointer(&e.pointer, true).1 } else { label };
+                    let label = self.label_for_pointer(&e.pointer, set).1;
                     let message = match column {
                         Some(c) if e.detail.starts_with("missing field") => {
                             let name = self.columns[c].name;
-                            format!("every {} needs a `{name}`: add the column, or give one value for all rows with --set \"{name}=...\"", self.kind.singular())
+                            format!(
+                                "every {} needs a `{name}`: add the column, or give one value for all rows with --set \"{name}=...\"",
+                                self.kind.singular()
+                            )
                         }
                         _ => e.detail,
                     };
-                    (Some(label).filter(|l| !l.is_empty()), message)
-                })
-                .collect::<Vec<_>>()
-        })?;
+                    errors.push((Some(label).filter(|l| !l.is_empty()), message));
+                }
+                None
+            }
+        };
+        let body = match body {
+            Some(body) if errors.is_empty() => body,
+            _ => return Err(errors),
+        };
         let id = explicit_id.unwrap_or_else(|| derived_id(&body));
         Ok(ParsedRecord {
             kind: self.kind,
@@ -800,7 +921,9 @@ impl CsvSource {
 }
 
 fn record_line(record: &StringRecord, shared: &SharedState) -> u64 {
-    let Some(position) = record.position() else { return 0 };
+    let Some(position) = record.position() else {
+        return 0;
+    };
     let line = lock(shared).lines.line_of(position.byte());
     line.unwrap_or(position.line())
 }
@@ -826,7 +949,10 @@ mod tests {
             ReadOptions::parse_map_arg("Date of Birth=birth_date").unwrap(),
             ("Date of Birth".to_string(), "birth_date".to_string())
         );
-        assert_eq!(ReadOptions::parse_map_arg("a=b=-").unwrap(), ("a=b".to_string(), "-".to_string()));
+        assert_eq!(
+            ReadOptions::parse_map_arg("a=b=-").unwrap(),
+            ("a=b".to_string(), "-".to_string())
+        );
         assert_eq!(
             ReadOptions::parse_set_arg("description=a=b").unwrap(),
             ("description".to_string(), "a=b".to_string())
@@ -836,10 +962,16 @@ mod tests {
 
     #[test]
     fn formats_by_extension_and_first_character() {
-        assert_eq!(Format::from_path(Path::new("a.NDJSON")), Some(Format::Jsonl));
+        assert_eq!(
+            Format::from_path(Path::new("a.NDJSON")),
+            Some(Format::Jsonl)
+        );
         assert_eq!(Format::from_path(Path::new("a.tsv")), Some(Format::Csv));
         assert_eq!(Format::from_path(Path::new("a.dat")), None);
-        assert_eq!(sniff_format(b"  {\"kind\":\"person\"}"), Some(Format::Jsonl));
+        assert_eq!(
+            sniff_format(b"  {\"kind\":\"person\"}"),
+            Some(Format::Jsonl)
+        );
         assert_eq!(sniff_format(b"names,sex"), None);
         assert_eq!(delimiter_for(Path::new("a.csv"), b"names;sex\r\n"), b';');
         assert_eq!(delimiter_for(Path::new("a.txt"), b"names\tsex\n"), b'\t');

@@ -43,7 +43,9 @@ impl<W: Write> JsonlWriter<W> {
     /// Flushes and hands back the output. Dropping the writer instead would
     /// lose a failing last write silently.
     pub fn finish(self) -> Result<W, ExportError> {
-        self.out.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+        self.out
+            .into_inner()
+            .map_err(|e| ExportError::Io(e.into_error()))
     }
 }
 
@@ -77,7 +79,8 @@ impl<W: Write> CsvWriter<W> {
 
     fn header(&mut self) -> Result<(), ExportError> {
         if !self.header_written {
-            self.out.write_record(csv_columns(self.kind).iter().map(|c| c.name))?;
+            self.out
+                .write_record(csv_columns(self.kind).iter().map(|c| c.name))?;
             self.header_written = true;
         }
         Ok(())
@@ -94,7 +97,10 @@ impl<W: Write> CsvWriter<W> {
         let columns = csv_columns(self.kind);
         let body = record.body.to_json();
         // A field without a column would vanish from the export.
-        if let Some(field) = body.keys().find(|k| !columns.iter().any(|c| c.name == k.as_str())) {
+        if let Some(field) = body
+            .keys()
+            .find(|k| !columns.iter().any(|c| c.name == k.as_str()))
+        {
             return Err(ExportError::NoColumn {
                 kind: self.kind,
                 field: field.clone(),
@@ -121,6 +127,8 @@ impl<W: Write> CsvWriter<W> {
     /// names its columns), flushes, and hands back the output.
     pub fn finish(mut self) -> Result<W, ExportError> {
         self.header()?;
-        self.out.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+        self.out
+            .into_inner()
+            .map_err(|e| ExportError::Io(e.into_error()))
     }
 }
