@@ -1,6 +1,11 @@
-//! Import throughput: `vigil import` of generated JSON Lines against a
-//! baseline of the same rows inserted with plain prepared statements in one
-//! transaction.
+//! Import throughput: `vigil import` of generated JSON Lines against two
+//! baselines that insert the same rows with plain prepared statements in one
+//! transaction: (A) each line as is into a three-column table, the floor of
+//! what SQLite can do; (B) the rows vigil's own schema holds (records with
+//! their indexed columns, and participant links), filled straight from the
+//! parsed line without validation, derivation or reference checks. A is the
+//! cost of SQLite alone; B isolates what vigil's import adds on top of its
+//! schema.
 //!
 //! Run: `cargo bench -p vigil-bench --bench import` (1,000,000 records) or
 //! `cargo bench -p vigil-bench --bench import -- --records 100000`.
@@ -22,6 +27,8 @@ fn main() {
         let n = match phase.as_str() {
             "vigil" => run_vigil(&input, &db),
             "baseline" => run_baseline(&input, &db),
+            "read" => run_read_only(&input),
+            "same-schema" => run_baseline_same_schema(&input, &db),
             other => panic!("unknown phase {other}"),
         };
         let secs = started.elapsed().as_secs_f64();
@@ -44,10 +51,21 @@ fn main() {
         size as f64 / 1048576.0,
         started.elapsed().as_secs_f64()
     );
-    println!("{:<44} {:>10} {:>14} {:>14}", "contender", "seconds", "records/s", "peak memory");
+    println!(
+        "{:<44} {:>10} {:>14} {:>14}",
+        "contender", "seconds", "records/s", "peak memory"
+    );
     let mut rates = Vec::new();
     for (phase, label) in [
-        ("baseline", "baseline: prepared INSERTs, one transaction"),
+        (
+            "baseline",
+            "baseline A: INSERT each line into (id, kind, json)",
+        ),
+        (
+            "same-schema",
+            "baseline B: INSERT the same rows, vigil's schema",
+        ),
+        ("read", "  of which reading and parsing the file"),
         ("vigil", "vigil import (parse, validate, index, history)"),
     ] {
         let db = dir.path().join(format!("{phase}.sqlite3"));
@@ -57,15 +75,26 @@ fn main() {
             .arg(&db)
             .output()
             .expect("running a phase");
-        assert!(out.status.success(), "{phase} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{phase} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
-        let fields: Vec<f64> = text.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+        let fields: Vec<f64> = text
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
         let (n, secs, rss) = (fields[0], fields[1], fields[2]);
         let rate = n / secs;
         rates.push(rate);
-        println!("{label:<44} {secs:>10.2} {rate:>14.0} {:>10.0} MiB", rss / 1048576.0);
+        println!(
+            "{label:<44} {secs:>10.2} {rate:>14.0} {:>10.0} MiB",
+            rss / 1048576.0
+        );
     }
-    println!("vigil / baseline throughput: {:.2}", rates[1] / rates[0]);
+    println!("vigil / baseline A throughput: {:.2}", rates[3] / rates[0]);
+    println!("vigil / baseline B throughput: {:.2}", rates[3] / rates[1]);
 }
 
 /// The real import path: the reader `vigil import` uses, into the store.
@@ -73,31 +102,116 @@ fn run_vigil(input: &Path, db: &Path) -> u64 {
     let store = SqliteStore::open(db).expect("store");
     let reader = vigil_ingest::open(input, &vigil_ingest::ReadOptions::default()).expect("reader");
     let mut items = reader.map(|r| {
-        r.map(|p| ImportItem { id: p.id, body: p.body, origin: format!("line {}", p.line) })
-            .map_err(|e| ImportProblem { origin: e.file.clone(), field: e.field.clone(), message: e.message.clone() })
+        r.map(|p| ImportItem {
+            id: p.id,
+            body: p.body,
+            origin: format!("line {}", p.line),
+        })
+        .map_err(|e| ImportProblem {
+            origin: e.file.clone(),
+            field: e.field.clone(),
+            message: e.message.clone(),
+        })
     });
     let outcome = store.import(&mut items, false, "bench").expect("import");
     assert!(outcome.committed, "{:?}", outcome.problems.first());
     outcome.created
 }
 
-/// The floor: read each line, take its id and kind, insert the JSON as is.
-fn run_baseline(input: &Path, db: &Path) -> u64 {
+/// Only the reader `vigil import` uses: decoding and parsing, no store.
+fn run_read_only(input: &Path) -> u64 {
+    let reader = vigil_ingest::open(input, &vigil_ingest::ReadOptions::default()).expect("reader");
+    let mut n = 0;
+    for record in reader {
+        record.expect("valid record");
+        n += 1;
+    }
+    n
+}
+
+/// Baseline B: vigil's schema (created by opening a store, then closed),
+/// filled with plain prepared statements straight from the parsed lines.
+fn run_baseline_same_schema(input: &Path, db: &Path) -> u64 {
     use std::io::BufRead;
+    drop(SqliteStore::open(db).expect("schema"));
     let mut conn = rusqlite::Connection::open(db).expect("db");
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
-    conn.execute_batch("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL)").unwrap();
+    conn.pragma_update(None, "cache_size", vigil_store::sqlite::WRITER_CACHE_KIB)
+        .unwrap();
     let tx = conn.transaction().unwrap();
     let mut n = 0;
     {
-        let mut insert = tx.prepare("INSERT INTO records (id, kind, body) VALUES (?1, ?2, ?3)").unwrap();
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO records (id, kind, version, confidentiality, body, identifying, type_code, place_id,
+                    date_start, date_end, search_text, created_at, updated_at, updated_by)
+                 VALUES (?1, ?2, 1, 1, ?3, NULL, ?4, NULL, ?5, ?5, ?6, ?7, ?7, 'bench')",
+            )
+            .unwrap();
+        let mut link = tx
+            .prepare("INSERT OR IGNORE INTO record_links (to_id, from_id) VALUES (?1, ?2)")
+            .unwrap();
+        let now = "2026-01-01T00:00:00Z";
+        let file = std::io::BufReader::new(std::fs::File::open(input).unwrap());
+        for line in file.lines() {
+            let line = line.unwrap();
+            let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let id: vigil_model::RecordId = value["id"].as_str().unwrap().parse().unwrap();
+            let kind = value["kind"].as_str().unwrap();
+            insert
+                .execute(rusqlite::params![
+                    id.as_bytes(),
+                    kind,
+                    line,
+                    value["type"].as_str(),
+                    value["date"].as_str().or(value["birth_date"].as_str()),
+                    value["names"][0]["text"].as_str().unwrap_or(""),
+                    now
+                ])
+                .unwrap();
+            for p in value["participants"].as_array().into_iter().flatten() {
+                let person: vigil_model::RecordId = p["person"].as_str().unwrap().parse().unwrap();
+                link.execute(rusqlite::params![person.as_bytes(), id.as_bytes()])
+                    .unwrap();
+            }
+            n += 1;
+        }
+    }
+    tx.commit().unwrap();
+    n
+}
+
+/// Baseline A, the floor: read each line, take its id and kind, insert the JSON as is.
+fn run_baseline(input: &Path, db: &Path) -> u64 {
+    use std::io::BufRead;
+    let mut conn = rusqlite::Connection::open(db).expect("db");
+    conn.pragma_update(None, "page_size", vigil_store::sqlite::PAGE_SIZE)
+        .unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    // The same page size and cache as the store's writer, so that only the
+    // work differs.
+    conn.pragma_update(None, "cache_size", vigil_store::sqlite::WRITER_CACHE_KIB)
+        .unwrap();
+    conn.execute_batch(
+        "CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL)",
+    )
+    .unwrap();
+    let tx = conn.transaction().unwrap();
+    let mut n = 0;
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO records (id, kind, body) VALUES (?1, ?2, ?3)")
+            .unwrap();
         let file = std::io::BufReader::new(std::fs::File::open(input).unwrap());
         for line in file.lines() {
             let line = line.unwrap();
             let value: serde_json::Value = serde_json::from_str(&line).unwrap();
             insert
-                .execute(rusqlite::params![value["id"].as_str().unwrap(), value["kind"].as_str().unwrap(), line])
+                .execute(rusqlite::params![
+                    value["id"].as_str().unwrap(),
+                    value["kind"].as_str().unwrap(),
+                    line
+                ])
                 .unwrap();
             n += 1;
         }

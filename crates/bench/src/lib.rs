@@ -38,20 +38,52 @@ impl Rng {
 }
 
 const SURNAMES: [(&str, &str); 12] = [
-    ("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
-    ("黄", "Huang"), ("赵", "Zhao"), ("周", "Zhou"), ("吴", "Wu"), ("徐", "Xu"), ("孙", "Sun"),
+    ("王", "Wang"),
+    ("李", "Li"),
+    ("张", "Zhang"),
+    ("刘", "Liu"),
+    ("陈", "Chen"),
+    ("杨", "Yang"),
+    ("黄", "Huang"),
+    ("赵", "Zhao"),
+    ("周", "Zhou"),
+    ("吴", "Wu"),
+    ("徐", "Xu"),
+    ("孙", "Sun"),
 ];
 const GIVEN: [(&str, &str); 12] = [
-    ("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"), ("强", "Qiang"),
-    ("磊", "Lei"), ("洋", "Yang"), ("艳", "Yan"), ("勇", "Yong"), ("军", "Jun"), ("杰", "Jie"),
+    ("伟", "Wei"),
+    ("芳", "Fang"),
+    ("娜", "Na"),
+    ("敏", "Min"),
+    ("静", "Jing"),
+    ("强", "Qiang"),
+    ("磊", "Lei"),
+    ("洋", "Yang"),
+    ("艳", "Yan"),
+    ("勇", "Yong"),
+    ("军", "Jun"),
+    ("杰", "Jie"),
 ];
 const UYGHUR: [(&str, &str); 8] = [
-    ("ئىلھام", "Ilham"), ("رەھىلە", "Rahile"), ("گۈلشەن", "Gulshen"), ("تاشپولات", "Tashpolat"),
-    ("پەرھات", "Perhat"), ("مىھرىگۈل", "Mihrigul"), ("ئابدۇۋەلى", "Abduweli"), ("زۇمرەت", "Zumret"),
+    ("ئىلھام", "Ilham"),
+    ("رەھىلە", "Rahile"),
+    ("گۈلشەن", "Gulshen"),
+    ("تاشپولات", "Tashpolat"),
+    ("پەرھات", "Perhat"),
+    ("مىھرىگۈل", "Mihrigul"),
+    ("ئابدۇۋەلى", "Abduweli"),
+    ("زۇمرەت", "Zumret"),
 ];
 const EVENT_TYPES: [&str; 8] = [
-    "detention.criminal", "detention.formal_arrest", "detention.rsdl", "detention.camp",
-    "disappearance", "trial", "sentence", "release.end_of_sentence",
+    "detention.criminal",
+    "detention.formal_arrest",
+    "detention.rsdl",
+    "detention.camp",
+    "disappearance",
+    "trial",
+    "sentence",
+    "release.end_of_sentence",
 ];
 
 /// Writes `persons` people and as many events (each about one person) as
@@ -61,7 +93,7 @@ pub fn write_persons_and_events(path: &Path, persons: u64) -> io::Result<u64> {
     let mut rng = Rng::new(42);
     let person_id = |i: u64| format!("00000000-0000-4000-8000-{i:012}");
     for i in 0..persons {
-        let names = if rng.next_u64() % 3 == 0 {
+        let names = if rng.next_u64().is_multiple_of(3) {
             let (ug, latin) = rng.pick(&UYGHUR);
             format!(r#"[{{"text":"{ug}"}},{{"text":"{latin} {}"}}]"#, i % 9973)
         } else {
@@ -69,7 +101,11 @@ pub fn write_persons_and_events(path: &Path, persons: u64) -> io::Result<u64> {
             let (g, gl) = rng.pick(&GIVEN);
             format!(r#"[{{"text":"{s}{g}"}},{{"text":"{sl} {gl}"}}]"#)
         };
-        let sex = if rng.next_u64() % 2 == 0 { "female" } else { "male" };
+        let sex = if rng.next_u64().is_multiple_of(2) {
+            "female"
+        } else {
+            "male"
+        };
         let year = 1940 + rng.next_u64() % 70;
         writeln!(
             out,

@@ -20,7 +20,11 @@ const DATABASE_FILE: &str = "vigil.sqlite3";
 pub fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("VIGIL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_target(false)
+        .init();
 }
 
 fn database_path(data: &DataDir) -> PathBuf {
@@ -64,7 +68,10 @@ pub fn init(data: &DataDir, admin: &str) -> Result<ExitCode> {
     let store = SqliteStore::open(database_path(data))?;
     store.create_user(admin, Role::Admin)?;
     let token = store.create_token(admin)?;
-    eprintln!("Created {} with administrator `{admin}`. Their API token (shown once):", data.path.display());
+    eprintln!(
+        "Created {} with administrator `{admin}`. Their API token (shown once):",
+        data.path.display()
+    );
     println!("{token}");
     Ok(ExitCode::SUCCESS)
 }
@@ -110,27 +117,52 @@ pub fn demo(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
     }
     let token = store.create_token(DEMO_ADMIN)?;
     eprintln!("Administrator token for this session:\n  {token}");
-    eprintln!("Try:\n  curl -H 'Authorization: Bearer {token}' http://{}/api/v1/persons", bind.bind);
+    eprintln!(
+        "Try:\n  curl -H 'Authorization: Bearer {token}' http://{}/api/v1/persons",
+        bind.bind
+    );
     run_server(Arc::new(store), bind)
 }
 
 /// Loads the demo dataset; loading it again changes nothing.
 pub fn import_demo(store: &dyn Store) -> Result<ImportOutcome> {
-    let mut items = vigil_demo::DEMO_JSONL.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(
-        |(i, line)| -> Result<ImportItem, ImportProblem> {
+    let mut items = vigil_demo::DEMO_JSONL
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| -> Result<ImportItem, ImportProblem> {
             let origin = format!("demo.jsonl:{}", i + 1);
-            let problem = |message: String| ImportProblem { origin: origin.clone(), field: None, message };
-            let value: serde_json::Value = serde_json::from_str(line).map_err(|e| problem(e.to_string()))?;
-            let kind = value["kind"].as_str().and_then(|k| Kind::from_str(k).ok()).ok_or_else(|| problem("no kind".into()))?;
-            let id = value["id"].as_str().and_then(|i| i.parse().ok()).ok_or_else(|| problem("no id".into()))?;
-            let body = vigil_model::Body::from_json(kind, value).map_err(|e| problem(e.to_string()))?;
+            let problem = |message: String| ImportProblem {
+                origin: origin.clone(),
+                field: None,
+                message,
+            };
+            let value: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| problem(e.to_string()))?;
+            let kind = value["kind"]
+                .as_str()
+                .and_then(|k| Kind::from_str(k).ok())
+                .ok_or_else(|| problem("no kind".into()))?;
+            let id = value["id"]
+                .as_str()
+                .and_then(|i| i.parse().ok())
+                .ok_or_else(|| problem("no id".into()))?;
+            let body =
+                vigil_model::Body::from_json(kind, value).map_err(|e| problem(e.to_string()))?;
             Ok(ImportItem { id, body, origin })
-        },
-    );
+        });
     let outcome = store.import(&mut items, false, "demo")?;
     if !outcome.committed {
-        let problems: Vec<String> = outcome.problems.iter().take(10).map(ToString::to_string).collect();
-        bail!("the demo dataset does not load (a bug in this build):\n{}", problems.join("\n"));
+        let problems: Vec<String> = outcome
+            .problems
+            .iter()
+            .take(10)
+            .map(ToString::to_string)
+            .collect();
+        bail!(
+            "the demo dataset does not load (a bug in this build):\n{}",
+            problems.join("\n")
+        );
     }
     Ok(outcome)
 }
@@ -140,7 +172,12 @@ fn run_server(store: Arc<dyn Store>, bind: &Bind) -> Result<ExitCode> {
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(bind.bind)
             .await
-            .with_context(|| format!("listening on {}; is another server using it? choose one with --bind", bind.bind))?;
+            .with_context(|| {
+                format!(
+                    "listening on {}; is another server using it? choose one with --bind",
+                    bind.bind
+                )
+            })?;
         let local = listener.local_addr()?;
         tracing::info!("vigil listening on http://{local}");
         eprintln!("vigil listening on http://{local}");
@@ -155,7 +192,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -169,7 +207,10 @@ async fn shutdown_signal() {
 }
 
 fn parse_kind(kind: &Option<String>) -> Result<Option<Kind>> {
-    kind.as_deref().map(Kind::from_str).transpose().map_err(anyhow::Error::from)
+    kind.as_deref()
+        .map(Kind::from_str)
+        .transpose()
+        .map_err(anyhow::Error::from)
 }
 
 /// Yields the records of several files in turn, as store import items, and
@@ -228,8 +269,18 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode> {
     let options = ReadOptions {
         kind: parse_kind(&args.kind)?,
         encoding: args.encoding.clone(),
-        map: args.map.iter().map(|m| ReadOptions::parse_map_arg(m)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?,
-        set: args.set.iter().map(|s| ReadOptions::parse_set_arg(s)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?,
+        map: args
+            .map
+            .iter()
+            .map(|m| ReadOptions::parse_map_arg(m))
+            .collect::<Result<_, _>>()
+            .map_err(anyhow::Error::msg)?,
+        set: args
+            .set
+            .iter()
+            .map(|s| ReadOptions::parse_set_arg(s))
+            .collect::<Result<_, _>>()
+            .map_err(anyhow::Error::msg)?,
     };
     let store = open_store(&args.data)?;
     let readers = args
@@ -241,12 +292,19 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode> {
     let progress = io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(total);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     });
-    let mut items = Items { readers: readers.into_iter(), current: None, progress: progress.clone(), done_bytes: 0 };
+    let mut items = Items {
+        readers: readers.into_iter(),
+        current: None,
+        progress: progress.clone(),
+        done_bytes: 0,
+    };
     let outcome = store.import(&mut items, args.dry_run, &format!("import:{}", whoami()))?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -276,14 +334,18 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode> {
 
 /// Who ran an import, for the history. The OS user, never a secret.
 fn whoami() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "cli".into())
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "cli".into())
 }
 
 pub fn export(args: &ExportArgs) -> Result<ExitCode> {
     let kind = parse_kind(&args.kind)?;
     let store = open_store(&args.data)?;
     let out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(fs::File::create(path).with_context(|| format!("creating {}", path.display()))?),
+        Some(path) => Box::new(
+            fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        ),
         None => Box::new(io::stdout().lock()),
     };
     let out = BufWriter::new(out);
@@ -294,7 +356,11 @@ pub fn export(args: &ExportArgs) -> Result<ExitCode> {
     let written = match args.format {
         ExportFormat::Jsonl => {
             let mut writer = JsonlWriter::new(out);
-            let n = store.export(&kinds, &mut |r| writer.write(&r).map_err(|e| StoreError::Sink(e.to_string())))?;
+            let n = store.export(&kinds, &mut |r| {
+                writer
+                    .write(&r)
+                    .map_err(|e| StoreError::Sink(e.to_string()))
+            })?;
             writer.finish()?.flush()?;
             n
         }
@@ -303,7 +369,11 @@ pub fn export(args: &ExportArgs) -> Result<ExitCode> {
                 bail!("a CSV file holds one kind of record: add --kind persons (or organizations, places, events, sources, claims), or use --format jsonl");
             };
             let mut writer = CsvWriter::new(kind, out);
-            let n = store.export(&kinds, &mut |r| writer.write(&r).map_err(|e| StoreError::Sink(e.to_string())))?;
+            let n = store.export(&kinds, &mut |r| {
+                writer
+                    .write(&r)
+                    .map_err(|e| StoreError::Sink(e.to_string()))
+            })?;
             writer.finish()?.flush()?;
             n
         }

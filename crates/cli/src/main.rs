@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "vigil", version, about = "Self-hosted human rights documentation and monitoring")]
+#[command(
+    name = "vigil",
+    version,
+    about = "Self-hosted human rights documentation and monitoring"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,7 +23,12 @@ struct Cli {
 #[derive(Args, Clone)]
 pub struct DataDir {
     /// Data directory (created if missing by `init` and `demo`).
-    #[arg(long = "data", env = "VIGIL_DATA", default_value = "./vigil-data", global = true)]
+    #[arg(
+        long = "data",
+        env = "VIGIL_DATA",
+        default_value = "./vigil-data",
+        global = true
+    )]
     pub path: PathBuf,
 }
 
@@ -130,9 +139,9 @@ fn main() -> ExitCode {
         Command::Init { data, admin } => commands::init(&data, &admin),
         Command::Serve { data, bind } => commands::serve(&data, &bind),
         Command::Demo { data, bind } => commands::demo(&data, &bind),
-        Command::Token { command: TokenCommand::Create { data, user, role } } => {
-            commands::token_create(&data, &user, &role)
-        }
+        Command::Token {
+            command: TokenCommand::Create { data, user, role },
+        } => commands::token_create(&data, &user, &role),
         Command::Import(args) => commands::import(&args),
         Command::Export(args) => commands::export(&args),
     };

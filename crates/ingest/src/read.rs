@@ -7,7 +7,7 @@ use std::path::Path;
 
 use csv::StringRecord;
 use serde_json::{Map, Value};
-use vigil_model::{Body, EdtfDate, FieldError, Kind, RecordId, ValidationErrors};
+use vigil_model::{Body, FieldError, Kind, RecordId};
 
 use crate::columns::{csv_columns, Cell, CsvColumn};
 use crate::decode::{self, display_name, lock, DecodeError, DecodeReader, SharedState};
@@ -380,51 +380,13 @@ fn refine(error: &FieldError) -> FieldError {
     error.clone()
 }
 
-/// EDTF dates arrive through serde unchecked; a bad one is the commonest
-/// error in real files, so it is caught here, with the file's line.
-fn check_dates(body: &Body) -> ValidationErrors {
-    let mut errors = ValidationErrors::default();
-    let mut check = |date: Option<&EdtfDate>, pointer: &str| {
-        if let Some(date) = date {
-            if let Err(message) = EdtfDate::parse(date.as_str()) {
-                errors.push(pointer, message);
-            }
-        }
-    };
-    match body {
-        Body::Person(p) => {
-            check(p.birth_date.as_ref(), "/birth_date");
-            check(p.death_date.as_ref(), "/death_date");
-        }
-        Body::Event(e) => {
-            check(e.date.as_ref(), "/date");
-            check(
-                e.legal.as_ref().and_then(|l| l.expected_release.as_ref()),
-                "/legal/expected_release",
-            );
-        }
-        Body::Source(s) => check(s.date.as_ref(), "/date"),
-        Body::Claim(c) => check(
-            c.quantity.as_ref().and_then(|q| q.as_of.as_ref()),
-            "/quantity/as_of",
-        ),
-        Body::Organization(_) | Body::Place(_) => {}
-    }
-    errors
-}
-
 /// Builds the body through the model's one JSON path, completes what can
-/// be derived, and checks dates.
+/// be derived.
 fn build_body(kind: Kind, object: Map<String, Value>) -> Result<Body, Vec<FieldError>> {
     let mut body = Body::from_json(kind, Value::Object(object))
         .map_err(|e| e.0.iter().map(refine).collect::<Vec<_>>())?;
     body.complete();
-    let errors = check_dates(&body);
-    if errors.is_empty() {
-        Ok(body)
-    } else {
-        Err(errors.0)
-    }
+    Ok(body)
 }
 
 /// One error for a record, with the others in its message, so that a user

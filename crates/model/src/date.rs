@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 /// (`2015-07`, `2017?`, `2017/2019`) instead of inventing a false
 /// `2015-07-01`. The text is kept as the user wrote it; [`EdtfDate::bounds`]
 /// gives the calendar days it spans, which is what range filters compare.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+///
+/// A value of this type is always valid EDTF: deserialising checks it, so a
+/// bad date is refused where it is read, with the path to its field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(transparent)]
 #[schemars(
     description = "An EDTF (ISO 8601-2) date: 2020-06-30, 2015-07, 2017?, 2017/2019, 2019-03~"
@@ -42,12 +45,6 @@ impl EdtfDate {
         &self.0
     }
 
-    /// Whether the stored text is valid EDTF. Values that arrive through
-    /// serde have not been checked yet; validation calls this.
-    pub fn is_valid(&self) -> bool {
-        edtf_core::Edtf::parse(&self.0).is_ok()
-    }
-
     pub fn bounds(&self) -> DateBounds {
         match edtf_core::Edtf::parse(&self.0) {
             Ok(parsed) => {
@@ -62,6 +59,13 @@ impl EdtfDate {
                 latest: None,
             },
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for EdtfDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        EdtfDate::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -97,6 +101,13 @@ mod tests {
         let b = EdtfDate::parse("2017/2019").unwrap().bounds();
         assert_eq!(b.earliest.as_deref(), Some("2017-01-01"));
         assert_eq!(b.latest.as_deref(), Some("2019-12-31"));
+    }
+
+    #[test]
+    fn deserialising_checks_the_date() {
+        assert!(serde_json::from_str::<EdtfDate>("\"2017?\"").is_ok());
+        let e = serde_json::from_str::<EdtfDate>("\"1954-02-29\"").unwrap_err();
+        assert!(e.to_string().contains("not an EDTF date"), "{e}");
     }
 
     #[test]

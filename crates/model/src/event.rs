@@ -3,7 +3,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::entities::validate_date;
 use crate::record::{Citation, Confidentiality};
 use crate::validation::ValidationErrors;
 use crate::vocabulary::Vocabularies;
@@ -159,7 +158,6 @@ pub struct Event {
 impl Event {
     pub(crate) fn validate_into(&self, vocab: &Vocabularies, errors: &mut ValidationErrors) {
         vocab.check("event_type", &self.event_type, "/type", errors);
-        validate_date(&self.date, "/date", errors);
         for (i, p) in self.participants.iter().enumerate() {
             if p.person.is_some() == p.organization.is_some() {
                 errors.push(
@@ -169,7 +167,6 @@ impl Event {
             }
         }
         if let Some(legal) = &self.legal {
-            validate_date(&legal.expected_release, "/legal/expected_release", errors);
             for (i, c) in legal.charges.iter().enumerate() {
                 if c.statute.trim().is_empty() {
                     errors.push(format!("/legal/charges/{i}/statute"), "must not be empty");
@@ -177,7 +174,10 @@ impl Event {
             }
             for (field, s) in [
                 ("sentence", &legal.sentence),
-                ("political_rights_deprivation", &legal.political_rights_deprivation),
+                (
+                    "political_rights_deprivation",
+                    &legal.political_rights_deprivation,
+                ),
             ] {
                 if let Some(s) = s {
                     validate_sentence(s, &format!("/legal/{field}"), errors);
@@ -195,7 +195,11 @@ impl Event {
                 refs.push((format!("/participants/{i}/person"), Kind::Person, id));
             }
             if let Some(id) = p.organization {
-                refs.push((format!("/participants/{i}/organization"), Kind::Organization, id));
+                refs.push((
+                    format!("/participants/{i}/organization"),
+                    Kind::Organization,
+                    id,
+                ));
             }
         }
         if let Some(court) = self.legal.as_ref().and_then(|l| l.court) {
@@ -213,7 +217,9 @@ impl Event {
 
     /// The people taking part, with their role.
     pub fn persons(&self) -> impl Iterator<Item = (RecordId, ParticipantRole)> + '_ {
-        self.participants.iter().filter_map(|p| p.person.map(|id| (id, p.role)))
+        self.participants
+            .iter()
+            .filter_map(|p| p.person.map(|id| (id, p.role)))
     }
 }
 
@@ -223,10 +229,16 @@ fn validate_sentence(s: &Sentence, at: &str, errors: &mut ValidationErrors) {
         SentenceKind::Term if !has_term => {
             errors.push(at, "a term sentence needs `years`, `months` or `days`")
         }
-        SentenceKind::Life | SentenceKind::Death | SentenceKind::DeathWithReprieve | SentenceKind::None
+        SentenceKind::Life
+        | SentenceKind::Death
+        | SentenceKind::DeathWithReprieve
+        | SentenceKind::None
             if has_term =>
         {
-            errors.push(at, "only a `term` or `suspended` sentence has years, months or days")
+            errors.push(
+                at,
+                "only a `term` or `suspended` sentence has years, months or days",
+            )
         }
         _ => {}
     }

@@ -4,7 +4,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::entities::validate_date;
 use crate::record::{Citation, Confidentiality, Reference};
 use crate::validation::ValidationErrors;
 use crate::vocabulary::Vocabularies;
@@ -28,7 +27,9 @@ pub enum SourceKind {
 /// Reliability of a source, on the Admiralty scale: A completely reliable,
 /// B usually reliable, C fairly reliable, D not usually reliable, E
 /// unreliable, F cannot be judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Reliability {
     A,
     B,
@@ -71,7 +72,6 @@ impl Source {
         if self.title.trim().is_empty() {
             errors.push("/title", "a source needs a title");
         }
-        validate_date(&self.date, "/date", errors);
         if let Some(url) = &self.url {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 errors.push("/url", "a URL starts with https:// or http://");
@@ -162,18 +162,33 @@ pub struct Claim {
 
 impl Claim {
     pub(crate) fn validate_into(&self, _vocab: &Vocabularies, errors: &mut ValidationErrors) {
-        if self.subject.record.is_none() && self.subject.topic.as_deref().is_none_or(|t| t.trim().is_empty()) {
-            errors.push("/subject", "a claim is about a `record`, a `topic`, or both");
+        if self.subject.record.is_none()
+            && self
+                .subject
+                .topic
+                .as_deref()
+                .is_none_or(|t| t.trim().is_empty())
+        {
+            errors.push(
+                "/subject",
+                "a claim is about a `record`, a `topic`, or both",
+            );
         }
         if self.statement.trim().is_empty() {
             errors.push("/statement", "a claim needs a statement");
         }
         if !(1..=6).contains(&self.credibility) {
-            errors.push("/credibility", "credibility is graded from 1 (confirmed) to 6 (cannot be judged)");
+            errors.push(
+                "/credibility",
+                "credibility is graded from 1 (confirmed) to 6 (cannot be judged)",
+            );
         }
         if let Some(q) = &self.quantity {
             if q.value.is_none() && q.low.is_none() && q.high.is_none() {
-                errors.push("/quantity", "a quantity needs a `value`, or `low` and/or `high`");
+                errors.push(
+                    "/quantity",
+                    "a quantity needs a `value`, or `low` and/or `high`",
+                );
             }
             if let (Some(low), Some(high)) = (q.low, q.high) {
                 if low > high {
@@ -181,9 +196,11 @@ impl Claim {
                 }
             }
             if q.unit.trim().is_empty() {
-                errors.push("/quantity/unit", "say what is counted: persons, lawyers, percent");
+                errors.push(
+                    "/quantity/unit",
+                    "say what is counted: persons, lawyers, percent",
+                );
             }
-            validate_date(&q.as_of, "/quantity/as_of", errors);
         }
     }
 

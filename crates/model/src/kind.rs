@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// The six kinds of record vigil keeps. The plural form is the one used in
 /// URLs (`/api/v1/persons`) and on the command line (`--kind persons`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Person,
@@ -71,7 +73,9 @@ impl fmt::Display for Kind {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown kind {0:?}: expected one of persons, organizations, places, events, sources, claims")]
+#[error(
+    "unknown kind {0:?}: expected one of persons, organizations, places, events, sources, claims"
+)]
 pub struct UnknownKind(pub String);
 
 impl FromStr for Kind {

@@ -21,8 +21,8 @@ pub mod vocabulary;
 
 pub use date::{DateBounds, EdtfDate};
 pub use entities::{
-    Contact, Coordinates, ExternalId, Name, NameKind, Organization, Person, PersonRelation, Place,
-    PlaceType, RelationKind, Sex,
+    Contact, Coordinates, ExternalId, Identifying, Name, NameKind, Organization, Person,
+    PersonRelation, Place, PlaceType, RelationKind, Sex,
 };
 pub use event::{
     Charge, Event, EventStatus, LegalDetails, Participant, ParticipantRole, Plea, Sentence,
@@ -33,7 +33,9 @@ pub use evidence::{
     Stance,
 };
 pub use kind::{Kind, UnknownKind};
-pub use record::{rfc3339, Body, Citation, Confidentiality, Record, RecordId, RecordMeta, Reference};
+pub use record::{
+    rfc3339, Body, Citation, Confidentiality, Record, RecordId, RecordMeta, Reference,
+};
 pub use script::{detect_script, Script};
 pub use validation::{FieldError, ValidationErrors};
 pub use vocabulary::{Term, Vocabularies, Vocabulary};

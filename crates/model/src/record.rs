@@ -15,7 +15,9 @@ use crate::{Claim, Event, Kind, Organization, Person, Place, Source};
 /// ids sort by creation time and pages stay stable), version 5 for records
 /// imported without an id (derived from what identifies the row, so that
 /// importing the same file twice finds the same records).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct RecordId(Uuid);
 
@@ -34,6 +36,14 @@ impl RecordId {
 
     pub fn as_uuid(&self) -> Uuid {
         self.0
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        self.0.as_bytes()
+    }
+
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        RecordId(Uuid::from_bytes(bytes))
     }
 }
 
@@ -58,7 +68,20 @@ impl FromStr for RecordId {
 
 /// Who may see a record. Enforced by the server on every route; the store
 /// only keeps it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidentiality {
     /// May be published: visible to anonymous visitors of the public view.
@@ -113,7 +136,14 @@ pub enum Body {
 
 /// Keys the envelope owns. A client may send them back in a body it got from
 /// us (read, modify, write) and they are then ignored, not an error.
-pub const ENVELOPE_KEYS: [&str; 6] = ["kind", "id", "version", "created_at", "updated_at", "updated_by"];
+pub const ENVELOPE_KEYS: [&str; 6] = [
+    "kind",
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "updated_by",
+];
 
 macro_rules! each_body {
     ($body:expr, $b:ident => $e:expr) => {
@@ -149,7 +179,10 @@ impl Body {
                 map.remove(key);
             }
         } else {
-            return Err(ValidationErrors::single("", format!("a {} must be a JSON object", kind.singular())));
+            return Err(ValidationErrors::single(
+                "",
+                format!("a {} must be a JSON object", kind.singular()),
+            ));
         }
         fn parse<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, ValidationErrors> {
             serde_path_to_error::deserialize(v).map_err(|e| {
@@ -173,6 +206,11 @@ impl Body {
             Value::Object(map) => map,
             _ => unreachable!("record bodies serialise to objects"),
         }
+    }
+
+    /// The body as compact JSON text, without building a `Value` first.
+    pub fn to_json_string(&self) -> String {
+        each_body!(self, b => serde_json::to_string(b)).expect("record bodies always serialise")
     }
 
     pub fn confidentiality(&self) -> Confidentiality {
@@ -201,7 +239,10 @@ impl Body {
         each_body!(self, b => b.validate_into(vocabularies, &mut errors));
         for (i, c) in self.citations().iter().enumerate() {
             if c.quote.as_deref().is_some_and(|q| q.trim().is_empty()) {
-                errors.push(format!("/citations/{i}/quote"), "an empty quote cites nothing; leave it out");
+                errors.push(
+                    format!("/citations/{i}/quote"),
+                    "an empty quote cites nothing; leave it out",
+                );
             }
         }
         errors.into_result()
@@ -248,8 +289,14 @@ impl Record {
         map.insert("kind".into(), Value::String(self.kind().singular().into()));
         map.insert("id".into(), Value::String(self.id.to_string()));
         map.insert("version".into(), Value::from(self.version));
-        map.insert("created_at".into(), Value::String(rfc3339(self.meta.created_at)));
-        map.insert("updated_at".into(), Value::String(rfc3339(self.meta.updated_at)));
+        map.insert(
+            "created_at".into(),
+            Value::String(rfc3339(self.meta.created_at)),
+        );
+        map.insert(
+            "updated_at".into(),
+            Value::String(rfc3339(self.meta.updated_at)),
+        );
         if let Some(by) = &self.meta.updated_by {
             map.insert("updated_by".into(), Value::String(by.clone()));
         }

@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use unicode_script::{Script as UScript, UnicodeScript};
@@ -31,14 +29,19 @@ pub enum Script {
 /// Detects the dominant script of a piece of text, ignoring punctuation,
 /// digits and separators such as the middle dot in 伊力哈木·土赫提.
 pub fn detect_script(text: &str) -> Script {
-    let mut counts: HashMap<UScript, usize> = HashMap::new();
+    // Names hold one or two scripts: a short list beats a hash map.
+    let mut counts: Vec<(UScript, usize)> = Vec::with_capacity(2);
     for c in text.chars() {
         let s = c.script();
-        if !matches!(s, UScript::Common | UScript::Inherited | UScript::Unknown) {
-            *counts.entry(s).or_default() += 1;
+        if matches!(s, UScript::Common | UScript::Inherited | UScript::Unknown) {
+            continue;
+        }
+        match counts.iter_mut().find(|(seen, _)| *seen == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
         }
     }
-    let Some((dominant, _)) = counts.into_iter().max_by_key(|&(s, n)| (n, s == UScript::Han)) else {
+    let Some(&(dominant, _)) = counts.iter().max_by_key(|&&(s, n)| (n, s == UScript::Han)) else {
         return Script::Zyyy;
     };
     match dominant {

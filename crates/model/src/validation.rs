@@ -49,7 +49,11 @@ impl fmt::Display for ValidationErrors {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            let at = if e.pointer.is_empty() { "/" } else { &e.pointer };
+            let at = if e.pointer.is_empty() {
+                "/"
+            } else {
+                &e.pointer
+            };
             write!(f, "{at}: {}", e.detail)?;
         }
         Ok(())

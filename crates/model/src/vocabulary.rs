@@ -74,7 +74,8 @@ impl Vocabularies {
     pub fn builtin() -> Self {
         let mut all = BTreeMap::new();
         for text in BUILTIN {
-            let v: Vocabulary = serde_json::from_str(text).expect("shipped vocabularies are valid JSON");
+            let v: Vocabulary =
+                serde_json::from_str(text).expect("shipped vocabularies are valid JSON");
             all.insert(v.name.clone(), v);
         }
         Vocabularies(all)
@@ -88,7 +89,13 @@ impl Vocabularies {
 
     /// Records an error at `pointer` when `code` is not in `vocabulary`,
     /// listing a few valid codes so the user can correct it.
-    pub fn check(&self, vocabulary: &str, code: &str, pointer: &str, errors: &mut ValidationErrors) {
+    pub fn check(
+        &self,
+        vocabulary: &str,
+        code: &str,
+        pointer: &str,
+        errors: &mut ValidationErrors,
+    ) {
         if self.contains(vocabulary, code) {
             return;
         }
@@ -97,7 +104,12 @@ impl Vocabularies {
             .get(vocabulary)
             .map(|v| v.terms.iter().map(|t| t.code.as_str()).collect())
             .unwrap_or_default();
-        let shown = known.iter().take(12).copied().collect::<Vec<_>>().join(", ");
+        let shown = known
+            .iter()
+            .take(12)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
         let more = if known.len() > 12 { ", ..." } else { "" };
         errors.push(
             pointer,
@@ -110,7 +122,10 @@ impl Vocabularies {
     pub fn add_term(&mut self, vocabulary: &str, term: Term) -> Result<(), VocabularyError> {
         let valid_code = !term.code.is_empty()
             && term.code.split('.').all(|part| {
-                !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
             });
         if !valid_code {
             return Err(VocabularyError::BadCode(term.code));
@@ -159,11 +174,30 @@ mod tests {
                 assert!(v.contains("event_type", p), "{} has no parent {p}", t.code);
             }
         }
-        for code in ["detention.criminal", "detention.formal_arrest", "detention.rsdl", "detention.camp",
-            "detention.remand", "detention.house_arrest", "disappearance", "trial", "sentence",
-            "licence.suspension", "licence.cancellation", "licence.revocation", "torture", "sexual_violence",
-            "death_in_custody", "family_separation", "forced_labour_transfer", "release", "exit_ban",
-            "harassment_abroad", "surveillance", "religious_restriction"] {
+        for code in [
+            "detention.criminal",
+            "detention.formal_arrest",
+            "detention.rsdl",
+            "detention.camp",
+            "detention.remand",
+            "detention.house_arrest",
+            "disappearance",
+            "trial",
+            "sentence",
+            "licence.suspension",
+            "licence.cancellation",
+            "licence.revocation",
+            "torture",
+            "sexual_violence",
+            "death_in_custody",
+            "family_separation",
+            "forced_labour_transfer",
+            "release",
+            "exit_ban",
+            "harassment_abroad",
+            "surveillance",
+            "religious_restriction",
+        ] {
             assert!(v.contains("event_type", code), "missing {code}");
         }
     }
@@ -187,10 +221,20 @@ mod tests {
             labels: BTreeMap::from([("en".to_string(), "x".to_string())]),
             description: None,
         };
-        assert_eq!(v.add_term("event_type", term("Bad Code")), Err(VocabularyError::BadCode("Bad Code".into())));
-        assert!(matches!(v.add_term("event_type", term("nope.child")), Err(VocabularyError::MissingParent { .. })));
-        assert!(matches!(v.add_term("event_type", term("trial")), Err(VocabularyError::Duplicate(_))));
-        v.add_term("event_type", term("detention.black_jail")).unwrap();
+        assert_eq!(
+            v.add_term("event_type", term("Bad Code")),
+            Err(VocabularyError::BadCode("Bad Code".into()))
+        );
+        assert!(matches!(
+            v.add_term("event_type", term("nope.child")),
+            Err(VocabularyError::MissingParent { .. })
+        ));
+        assert!(matches!(
+            v.add_term("event_type", term("trial")),
+            Err(VocabularyError::Duplicate(_))
+        ));
+        v.add_term("event_type", term("detention.black_jail"))
+            .unwrap();
         assert!(v.contains("event_type", "detention.black_jail"));
     }
 }

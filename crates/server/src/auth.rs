@@ -42,19 +42,29 @@ pub fn required_role(method: &Method, path: &str) -> Role {
     let reading = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if reading {
         Role::Viewer
-    } else if path.trim_start_matches("/api/v1").starts_with("/vocabularies") {
+    } else if path
+        .trim_start_matches("/api/v1")
+        .starts_with("/vocabularies")
+    {
         Role::Admin
     } else {
         Role::Editor
     }
 }
 
-pub async fn authorise(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn authorise(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let token = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned);
@@ -66,7 +76,10 @@ pub async fn authorise(State(state): State<AppState>, mut request: Request, next
         Ok(Ok(Some(user))) => user,
         Ok(Ok(None)) => return Problem::unauthorized().into_response(),
         Ok(Err(e)) => return Problem::from(e).into_response(),
-        Err(_) => return Problem::from(vigil_store::StoreError::Sink("task failed".into())).into_response(),
+        Err(_) => {
+            return Problem::from(vigil_store::StoreError::Sink("task failed".into()))
+                .into_response()
+        }
     };
     let needed = required_role(request.method(), request.uri().path());
     if user.role < needed {
@@ -76,7 +89,10 @@ pub async fn authorise(State(state): State<AppState>, mut request: Request, next
         ))
         .into_response();
     }
-    request.extensions_mut().insert(Caller { user: user.name, role: user.role });
+    request.extensions_mut().insert(Caller {
+        user: user.name,
+        role: user.role,
+    });
     next.run(request).await
 }
 
@@ -93,7 +109,11 @@ mod tests {
             (Method::PUT, "/api/v1/events/x", Role::Editor),
             (Method::DELETE, "/api/v1/claims/x", Role::Editor),
             (Method::GET, "/api/v1/vocabularies", Role::Viewer),
-            (Method::POST, "/api/v1/vocabularies/event_type/terms", Role::Admin),
+            (
+                Method::POST,
+                "/api/v1/vocabularies/event_type/terms",
+                Role::Admin,
+            ),
         ];
         for (method, path, role) in cases {
             assert_eq!(required_role(&method, path), role, "{method} {path}");

@@ -35,8 +35,10 @@ pub struct AppState {
 /// The whole application: health check, OpenAPI document and JSON API.
 pub fn router(store: Arc<dyn Store>) -> Router {
     let state = AppState { store };
-    let api = records::routes()
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::authorise));
+    let api = records::routes().route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::authorise,
+    ));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(openapi::document))
@@ -54,8 +56,13 @@ async fn healthz() -> axum::Json<serde_json::Value> {
 
 /// Headers every response carries: the API serves JSON only, never to be
 /// framed, sniffed or cached by intermediaries.
-async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    use axum::http::header::{HeaderValue, CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header::{
+        HeaderValue, CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -65,13 +72,18 @@ async fn security_headers(request: axum::extract::Request, next: axum::middlewar
         axum::http::header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
     );
-    headers.entry(CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    headers
+        .entry(CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }
 
 /// Logs each request by its route pattern (`/api/v1/{kind}/{id}`), never
 /// its query string or body: those hold names and testimony.
-async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let method = request.method().clone();
     let route = request
         .extensions()
@@ -96,5 +108,7 @@ pub async fn serve(
     store: Arc<dyn Store>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -23,7 +23,10 @@ fn schema_name(kind: Kind) -> &'static str {
 
 /// Which list filters apply to which kind.
 fn filters(kind: Kind) -> Vec<(&'static str, &'static str)> {
-    let mut f = vec![("q", "Words that must all occur in the record's names or text (case-insensitive).")];
+    let mut f = vec![(
+        "q",
+        "Words that must all occur in the record's names or text (case-insensitive).",
+    )];
     match kind {
         Kind::Event => f.extend([
             ("type", "An event_type code; broader codes include narrower ones (`detention` finds `detention.rsdl`)."),
@@ -134,7 +137,10 @@ fn build() -> Value {
             "type": "object", "required": ["items", "next_cursor"],
             "properties": {"items": {"type": "array", "items": stored}, "next_cursor": {"type": ["string", "null"]}}}}}}));
         let mut create_responses = problem_responses(&["400", "401", "403", "409", "415", "422"]);
-        create_responses.insert("201".into(), json!({"description": "Created", "content": {"application/json": {"schema": stored}}}));
+        create_responses.insert(
+            "201".into(),
+            json!({"description": "Created", "content": {"application/json": {"schema": stored}}}),
+        );
         paths.insert(
             format!("/api/v1/{plural}"),
             json!({
@@ -148,12 +154,19 @@ fn build() -> Value {
         let id_param = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}});
         let mut get_responses = problem_responses(&["401", "404"]);
         get_responses.insert("200".into(), json!({"description": "The record; its ETag is its version", "content": {"application/json": {"schema": stored}}}));
-        let mut put_responses = problem_responses(&["400", "401", "403", "404", "412", "415", "422", "428"]);
+        let mut put_responses =
+            problem_responses(&["400", "401", "403", "404", "412", "415", "422", "428"]);
         put_responses.insert("200".into(), json!({"description": "The new version", "content": {"application/json": {"schema": stored}}}));
         let mut delete_responses = problem_responses(&["401", "403", "404", "409", "412"]);
-        delete_responses.insert("204".into(), json!({"description": "Deleted; its history is kept"}));
+        delete_responses.insert(
+            "204".into(),
+            json!({"description": "Deleted; its history is kept"}),
+        );
         let mut history_responses = problem_responses(&["401", "404"]);
-        history_responses.insert("200".into(), json!({"description": "Every version, oldest first"}));
+        history_responses.insert(
+            "200".into(),
+            json!({"description": "Every version, oldest first"}),
+        );
         paths.insert(
             format!("/api/v1/{plural}/{{id}}"),
             json!({

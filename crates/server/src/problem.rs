@@ -53,15 +53,27 @@ impl Problem {
         p.errors = errors
             .0
             .into_iter()
-            .map(|e| FieldProblem { pointer: Some(e.pointer), parameter: None, detail: e.detail })
+            .map(|e| FieldProblem {
+                pointer: Some(e.pointer),
+                parameter: None,
+                detail: e.detail,
+            })
             .collect();
         p
     }
 
     pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> Self {
         let detail = detail.into();
-        let mut p = Problem::new(StatusCode::BAD_REQUEST, "bad-parameter", format!("{parameter}: {detail}"));
-        p.errors.push(FieldProblem { pointer: None, parameter: Some(parameter.to_string()), detail });
+        let mut p = Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-parameter",
+            format!("{parameter}: {detail}"),
+        );
+        p.errors.push(FieldProblem {
+            pointer: None,
+            parameter: Some(parameter.to_string()),
+            detail,
+        });
         p
     }
 
@@ -85,9 +97,15 @@ impl IntoResponse for Problem {
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if unauthorized {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"vigil\""));
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"vigil\""),
+            );
         }
         response
     }
@@ -96,9 +114,15 @@ impl IntoResponse for Problem {
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound { .. } => Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()),
+            StoreError::NotFound { .. } => {
+                Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string())
+            }
             StoreError::Conflict { current, .. } => {
-                let mut p = Problem::new(StatusCode::PRECONDITION_FAILED, "stale-version", e.to_string());
+                let mut p = Problem::new(
+                    StatusCode::PRECONDITION_FAILED,
+                    "stale-version",
+                    e.to_string(),
+                );
                 p.current_version = Some(current);
                 p
             }
@@ -119,5 +143,9 @@ impl From<StoreError> for Problem {
 }
 
 pub async fn not_found() -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, "not-found", "there is no such route; see /api/v1/openapi.json")
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "there is no such route; see /api/v1/openapi.json",
+    )
 }

@@ -34,18 +34,28 @@ async fn blocking<T: Send + 'static>(
         Ok(result) => result.map_err(Problem::from),
         Err(e) => {
             tracing::error!(error = %e, "store task panicked");
-            Err(Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server could not complete the request"))
+            Err(Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server could not complete the request",
+            ))
         }
     }
 }
 
 fn parse_kind(kind: &str) -> Result<Kind, Problem> {
-    Kind::from_str(kind).map_err(|e| Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()))
+    Kind::from_str(kind)
+        .map_err(|e| Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()))
 }
 
 fn parse_id(id: &str) -> Result<RecordId, Problem> {
-    RecordId::from_str(id)
-        .map_err(|_| Problem::new(StatusCode::NOT_FOUND, "not-found", format!("{id:?} is not a record id (a UUID)")))
+    RecordId::from_str(id).map_err(|_| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("{id:?} is not a record id (a UUID)"),
+        )
+    })
 }
 
 /// What a caller is shown of a record. A person who asked for protection
@@ -76,7 +86,10 @@ fn with_etag(status: StatusCode, record: &Record, caller: &Caller) -> Response {
 /// Parses a JSON body, refusing anything that is not a JSON object, with the
 /// position of a syntax error.
 fn parse_json(headers: &HeaderMap, bytes: &Bytes) -> Result<Value, Problem> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let is_json = content_type.split(';').next().is_some_and(|t| {
         let t = t.trim();
         t == "application/json" || t.ends_with("+json")
@@ -92,11 +105,18 @@ fn parse_json(headers: &HeaderMap, bytes: &Bytes) -> Result<Value, Problem> {
         Problem::new(
             StatusCode::BAD_REQUEST,
             "malformed-json",
-            format!("the body is not valid JSON: {e} (line {}, column {})", e.line(), e.column()),
+            format!(
+                "the body is not valid JSON: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
         )
     })?;
     if !value.is_object() {
-        return Err(Problem::invalid(vigil_model::ValidationErrors::single("", "the body must be a JSON object")));
+        return Err(Problem::invalid(vigil_model::ValidationErrors::single(
+            "",
+            "the body must be a JSON object",
+        )));
     }
     Ok(value)
 }
@@ -105,9 +125,15 @@ fn optional_id(value: &Value, field: &str) -> Result<Option<RecordId>, Problem> 
     match value.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => RecordId::from_str(s).map(Some).map_err(|_| {
-            Problem::invalid(vigil_model::ValidationErrors::single(format!("/{field}"), "must be a UUID"))
+            Problem::invalid(vigil_model::ValidationErrors::single(
+                format!("/{field}"),
+                "must be a UUID",
+            ))
         }),
-        Some(_) => Err(Problem::invalid(vigil_model::ValidationErrors::single(format!("/{field}"), "must be a UUID string"))),
+        Some(_) => Err(Problem::invalid(vigil_model::ValidationErrors::single(
+            format!("/{field}"),
+            "must be a UUID string",
+        ))),
     }
 }
 
@@ -142,7 +168,9 @@ async fn read(
     let record = blocking(move || store.get(kind, id)).await?;
     match record {
         // A record the caller may not see does not exist for them.
-        Some(r) if caller.may_see(r.body.confidentiality()) => Ok(with_etag(StatusCode::OK, &r, &caller)),
+        Some(r) if caller.may_see(r.body.confidentiality()) => {
+            Ok(with_etag(StatusCode::OK, &r, &caller))
+        }
         _ => Err(StoreError::NotFound { kind, id }.into()),
     }
 }
@@ -153,7 +181,10 @@ fn expected_version(headers: &HeaderMap, value: &Value) -> Result<u64, Problem> 
         let text = tag.to_str().unwrap_or("").trim();
         let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
         return text.parse().map_err(|_| {
-            Problem::bad_parameter("If-Match", format!("{text:?} is not a version; send the ETag you received, e.g. \"3\""))
+            Problem::bad_parameter(
+                "If-Match",
+                format!("{text:?} is not a version; send the ETag you received, e.g. \"3\""),
+            )
         });
     }
     match value.get("version") {
@@ -240,7 +271,9 @@ async fn history(
             })
         })
         .collect();
-    Ok(Json(json!({ "id": id.to_string(), "kind": kind.singular(), "versions": items })))
+    Ok(Json(
+        json!({ "id": id.to_string(), "kind": kind.singular(), "versions": items }),
+    ))
 }
 
 async fn list(
@@ -254,7 +287,10 @@ async fn list(
         params
             .get(name)
             .filter(|v| !v.is_empty())
-            .map(|v| RecordId::from_str(v).map_err(|_| Problem::bad_parameter(name, "must be a record id (UUID)")))
+            .map(|v| {
+                RecordId::from_str(v)
+                    .map_err(|_| Problem::bad_parameter(name, "must be a record id (UUID)"))
+            })
             .transpose()
     };
     let date_param = |name: &str| -> Result<Option<String>, Problem> {
@@ -269,13 +305,20 @@ async fn list(
                 if ok {
                     Ok(v.clone())
                 } else {
-                    Err(Problem::bad_parameter(name, "write a date as YYYY, YYYY-MM or YYYY-MM-DD"))
+                    Err(Problem::bad_parameter(
+                        name,
+                        "write a date as YYYY, YYYY-MM or YYYY-MM-DD",
+                    ))
                 }
             })
             .transpose()
     };
     for key in params.keys() {
-        if !["type", "place", "person", "from", "to", "q", "limit", "cursor"].contains(&key.as_str()) {
+        if ![
+            "type", "place", "person", "from", "to", "q", "limit", "cursor",
+        ]
+        .contains(&key.as_str())
+        {
             return Err(Problem::bad_parameter(
                 key,
                 "unknown parameter; filters are type, place, person, from, to, q, with limit and cursor for paging",
@@ -295,7 +338,12 @@ async fn list(
         None => 50,
         Some(v) => match v.parse::<u32>() {
             Ok(n @ 1..=1000) => n,
-            _ => return Err(Problem::bad_parameter("limit", "must be a whole number from 1 to 1000")),
+            _ => {
+                return Err(Problem::bad_parameter(
+                    "limit",
+                    "must be a whole number from 1 to 1000",
+                ))
+            }
         },
     };
     let page = Page {

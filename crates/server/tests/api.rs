@@ -21,7 +21,11 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("vigil.sqlite3")).unwrap();
         let mut tokens = Vec::new();
-        for (name, role) in [("ada", Role::Admin), ("ed", Role::Editor), ("vi", Role::Viewer)] {
+        for (name, role) in [
+            ("ada", Role::Admin),
+            ("ed", Role::Editor),
+            ("vi", Role::Viewer),
+        ] {
             store.create_user(name, role).unwrap();
             tokens.push(store.create_token(name).unwrap());
         }
@@ -43,7 +47,13 @@ impl Server {
         }
     }
 
-    async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -55,19 +65,27 @@ impl Server {
         let status = resp.status();
         let headers = resp.headers().clone();
         let text = resp.text().await.unwrap();
-        let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (status, headers, value)
     }
 
     async fn post(&self, path: &str, body: Value) -> Value {
-        let (status, _, v) = self.call(Method::POST, path, Some(&self.editor), Some(body)).await;
+        let (status, _, v) = self
+            .call(Method::POST, path, Some(&self.editor), Some(body))
+            .await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         v
     }
 }
 
 fn content_type(h: &reqwest::header::HeaderMap) -> &str {
-    h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+    h.get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 #[tokio::test]
@@ -80,12 +98,27 @@ async fn creating_a_person_in_three_scripts() {
     assert_eq!(status, StatusCode::CREATED, "{v}");
     assert_eq!(v["version"], 1);
     assert_eq!(v["kind"], "person");
-    let scripts: Vec<&str> = v["names"].as_array().unwrap().iter().map(|n| n["script"].as_str().unwrap()).collect();
+    let scripts: Vec<&str> = v["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["script"].as_str().unwrap())
+        .collect();
     assert_eq!(scripts, ["Hani", "Latn", "Arab"]);
     let id = v["id"].as_str().unwrap();
-    assert_eq!(headers["location"], format!("/api/v1/persons/{id}").as_str());
+    assert_eq!(
+        headers["location"],
+        format!("/api/v1/persons/{id}").as_str()
+    );
     assert_eq!(headers["etag"], "\"1\"");
-    let (status, _, got) = s.call(Method::GET, &format!("/api/v1/persons/{id}"), Some(&s.viewer), None).await;
+    let (status, _, got) = s
+        .call(
+            Method::GET,
+            &format!("/api/v1/persons/{id}"),
+            Some(&s.viewer),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(got, v);
 }
@@ -96,11 +129,23 @@ async fn health_and_openapi_need_no_token() {
     let (status, headers, v) = s.call(Method::GET, "/healthz", None, None).await;
     assert_eq!((status, v["status"].as_str()), (StatusCode::OK, Some("ok")));
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    let (status, _, doc) = s.call(Method::GET, "/api/v1/openapi.json", None, None).await;
+    let (status, _, doc) = s
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
-    for kind in ["persons", "organizations", "places", "events", "sources", "claims"] {
-        assert!(doc["paths"][format!("/api/v1/{kind}/{{id}}")]["put"].is_object(), "{kind}");
+    for kind in [
+        "persons",
+        "organizations",
+        "places",
+        "events",
+        "sources",
+        "claims",
+    ] {
+        assert!(
+            doc["paths"][format!("/api/v1/{kind}/{{id}}")]["put"].is_object(),
+            "{kind}"
+        );
     }
     assert!(doc["components"]["schemas"]["Person"]["properties"]["names"].is_object());
 }
@@ -108,14 +153,31 @@ async fn health_and_openapi_need_no_token() {
 #[tokio::test]
 async fn every_route_for_every_role() {
     let s = Server::start().await;
-    let src = s.post("/api/v1/sources", json!({"type":"ngo_report","title":"t","reliability":"B"})).await;
+    let src = s
+        .post(
+            "/api/v1/sources",
+            json!({"type":"ngo_report","title":"t","reliability":"B"}),
+        )
+        .await;
     let bodies = [
         ("persons", json!({"names":[{"text":"Zhang Zhan"}]})),
-        ("organizations", json!({"names":[{"text":"Fengrui Law Firm"}],"type":"law_firm"})),
-        ("places", json!({"names":[{"text":"Beijing"}],"type":"city"})),
+        (
+            "organizations",
+            json!({"names":[{"text":"Fengrui Law Firm"}],"type":"law_firm"}),
+        ),
+        (
+            "places",
+            json!({"names":[{"text":"Beijing"}],"type":"city"}),
+        ),
         ("events", json!({"type":"detention.rsdl","date":"2015-07"})),
-        ("sources", json!({"type":"media","title":"x","reliability":"C"})),
-        ("claims", json!({"subject":{"topic":"t"},"statement":"s","stance":"asserts","credibility":3,"source":src["id"]})),
+        (
+            "sources",
+            json!({"type":"media","title":"x","reliability":"C"}),
+        ),
+        (
+            "claims",
+            json!({"subject":{"topic":"t"},"statement":"s","stance":"asserts","credibility":3,"source":src["id"]}),
+        ),
     ];
     for (kind, body) in bodies {
         let list = format!("/api/v1/{kind}");
@@ -129,55 +191,136 @@ async fn every_route_for_every_role() {
             assert_eq!(st, StatusCode::UNAUTHORIZED);
         }
         // A viewer reads but cannot write.
-        let (st, _, v) = s.call(Method::POST, &list, Some(&s.viewer), Some(body.clone())).await;
+        let (st, _, v) = s
+            .call(Method::POST, &list, Some(&s.viewer), Some(body.clone()))
+            .await;
         assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
         let created = s.post(&list, body.clone()).await;
         let item = format!("{list}/{}", created["id"].as_str().unwrap());
         let mut edit = body.clone();
         edit["version"] = json!(1);
-        for (token, read, write) in [(&s.viewer, StatusCode::OK, StatusCode::FORBIDDEN), (&s.editor, StatusCode::OK, StatusCode::OK), (&s.admin, StatusCode::OK, StatusCode::OK)] {
+        for (token, read, write) in [
+            (&s.viewer, StatusCode::OK, StatusCode::FORBIDDEN),
+            (&s.editor, StatusCode::OK, StatusCode::OK),
+            (&s.admin, StatusCode::OK, StatusCode::OK),
+        ] {
             assert_eq!(s.call(Method::GET, &list, Some(token), None).await.0, read);
             assert_eq!(s.call(Method::GET, &item, Some(token), None).await.0, read);
-            assert_eq!(s.call(Method::GET, &format!("{item}/history"), Some(token), None).await.0, read);
-            let (st, _, v) = s.call(Method::PUT, &item, Some(token), Some(edit.clone())).await;
+            assert_eq!(
+                s.call(Method::GET, &format!("{item}/history"), Some(token), None)
+                    .await
+                    .0,
+                read
+            );
+            let (st, _, v) = s
+                .call(Method::PUT, &item, Some(token), Some(edit.clone()))
+                .await;
             assert_eq!(st, write, "{kind} {v}");
             if st == StatusCode::OK {
                 edit["version"] = json!(v["version"].as_u64().unwrap());
             }
         }
-        assert_eq!(s.call(Method::DELETE, &item, Some(&s.viewer), None).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            s.call(Method::DELETE, &item, Some(&s.viewer), None).await.0,
+            StatusCode::FORBIDDEN
+        );
         if kind != "sources" {
-            assert_eq!(s.call(Method::DELETE, &item, Some(&s.editor), None).await.0, StatusCode::NO_CONTENT);
-            assert_eq!(s.call(Method::GET, &item, Some(&s.editor), None).await.0, StatusCode::NOT_FOUND);
+            assert_eq!(
+                s.call(Method::DELETE, &item, Some(&s.editor), None).await.0,
+                StatusCode::NO_CONTENT
+            );
+            assert_eq!(
+                s.call(Method::GET, &item, Some(&s.editor), None).await.0,
+                StatusCode::NOT_FOUND
+            );
         }
     }
     // Vocabularies: everyone reads, only administrators extend.
-    assert_eq!(s.call(Method::GET, "/api/v1/vocabularies", Some(&s.viewer), None).await.0, StatusCode::OK);
-    let term = json!({"code":"detention.black_jail","labels":{"en":"Black jail","zh-Hans":"黑监狱"}});
+    assert_eq!(
+        s.call(Method::GET, "/api/v1/vocabularies", Some(&s.viewer), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let term =
+        json!({"code":"detention.black_jail","labels":{"en":"Black jail","zh-Hans":"黑监狱"}});
     for token in [&s.viewer, &s.editor] {
-        assert_eq!(s.call(Method::POST, "/api/v1/vocabularies/event_type/terms", Some(token), Some(term.clone())).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            s.call(
+                Method::POST,
+                "/api/v1/vocabularies/event_type/terms",
+                Some(token),
+                Some(term.clone())
+            )
+            .await
+            .0,
+            StatusCode::FORBIDDEN
+        );
     }
-    let (st, _, v) = s.call(Method::POST, "/api/v1/vocabularies/event_type/terms", Some(&s.admin), Some(term)).await;
+    let (st, _, v) = s
+        .call(
+            Method::POST,
+            "/api/v1/vocabularies/event_type/terms",
+            Some(&s.admin),
+            Some(term),
+        )
+        .await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
-    s.post("/api/v1/events", json!({"type":"detention.black_jail"})).await;
+    s.post("/api/v1/events", json!({"type":"detention.black_jail"}))
+        .await;
 }
 
 #[tokio::test]
 async fn bad_input_is_a_problem_naming_the_field() {
     let s = Server::start().await;
     let cases = [
-        (json!({"names":[{"text":"x"}],"birth_date":"15/07/2015"}), "persons", "/birth_date"),
+        (
+            json!({"names":[{"text":"x"}],"birth_date":"15/07/2015"}),
+            "persons",
+            "/birth_date",
+        ),
         (json!({"type":"not_a_code"}), "events", "/type"),
-        (json!({"names":[{"text":"x"}],"birthdate":"2015"}), "persons", "/birthdate"),
+        (
+            json!({"names":[{"text":"x"}],"birthdate":"2015"}),
+            "persons",
+            "/birthdate",
+        ),
         (json!({"names":[{"text":""}]}), "persons", "/names/0/text"),
-        (json!({"names":[{"text":"x"}],"sex":"yes"}), "persons", "/sex"),
-        (json!({"type":"trial","participants":[{"person":"not-a-uuid","role":"victim"}]}), "events", "/participants/0/person"),
-        (json!({"type":"sentence","legal":{"sentence":{"kind":"term"}}}), "events", "/legal/sentence"),
-        (json!({"subject":{"topic":"t"},"statement":"s","stance":"asserts","credibility":9,"source":"00000000-0000-0000-0000-000000000000"}), "claims", "/credibility"),
-        (json!({"type":"ngo_report","title":"t","reliability":"Z"}), "sources", "/reliability"),
+        (
+            json!({"names":[{"text":"x"}],"sex":"yes"}),
+            "persons",
+            "/sex",
+        ),
+        (
+            json!({"type":"trial","participants":[{"person":"not-a-uuid","role":"victim"}]}),
+            "events",
+            "/participants/0/person",
+        ),
+        (
+            json!({"type":"sentence","legal":{"sentence":{"kind":"term"}}}),
+            "events",
+            "/legal/sentence",
+        ),
+        (
+            json!({"subject":{"topic":"t"},"statement":"s","stance":"asserts","credibility":9,"source":"00000000-0000-0000-0000-000000000000"}),
+            "claims",
+            "/credibility",
+        ),
+        (
+            json!({"type":"ngo_report","title":"t","reliability":"Z"}),
+            "sources",
+            "/reliability",
+        ),
     ];
     for (body, kind, pointer) in cases {
-        let (st, h, v) = s.call(Method::POST, &format!("/api/v1/{kind}"), Some(&s.editor), Some(body.clone())).await;
+        let (st, h, v) = s
+            .call(
+                Method::POST,
+                &format!("/api/v1/{kind}"),
+                Some(&s.editor),
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body} -> {v}");
         assert_eq!(content_type(&h), "application/problem+json");
         assert_eq!(v["status"], 422);
@@ -185,22 +328,63 @@ async fn bad_input_is_a_problem_naming_the_field() {
     }
     // A reference to a record that does not exist.
     let ghost = "0190f000-0000-7000-8000-000000000000";
-    let (st, _, v) = s.call(Method::POST, "/api/v1/events", Some(&s.editor), Some(json!({"type":"trial","place":ghost}))).await;
-    assert_eq!((st, v["errors"][0]["pointer"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("/place")));
+    let (st, _, v) = s
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Some(&s.editor),
+            Some(json!({"type":"trial","place":ghost})),
+        )
+        .await;
+    assert_eq!(
+        (st, v["errors"][0]["pointer"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("/place"))
+    );
 
-    let resp = s.client.post(format!("{}/api/v1/persons", s.base)).bearer_auth(&s.editor)
-        .header("content-type", "application/json").body("{\"names\": [").send().await.unwrap();
+    let resp = s
+        .client
+        .post(format!("{}/api/v1/persons", s.base))
+        .bearer_auth(&s.editor)
+        .header("content-type", "application/json")
+        .body("{\"names\": [")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-    let resp = s.client.post(format!("{}/api/v1/persons", s.base)).bearer_auth(&s.editor)
-        .header("content-type", "text/plain").body("{}").send().await.unwrap();
+    let resp = s
+        .client
+        .post(format!("{}/api/v1/persons", s.base))
+        .bearer_auth(&s.editor)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    for path in ["/api/v1/cats", "/api/v1/persons/not-a-uuid", "/api/v1/persons/0190f000-0000-7000-8000-000000000000", "/nowhere"] {
+    for path in [
+        "/api/v1/cats",
+        "/api/v1/persons/not-a-uuid",
+        "/api/v1/persons/0190f000-0000-7000-8000-000000000000",
+        "/nowhere",
+    ] {
         let (st, h, _) = s.call(Method::GET, path, Some(&s.viewer), None).await;
         assert_eq!(st, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(content_type(&h), "application/problem+json", "{path}");
     }
-    for (query, param) in [("limit=0", "limit"), ("place=x", "place"), ("from=July", "from"), ("colour=red", "colour")] {
-        let (st, _, v) = s.call(Method::GET, &format!("/api/v1/events?{query}"), Some(&s.viewer), None).await;
+    for (query, param) in [
+        ("limit=0", "limit"),
+        ("place=x", "place"),
+        ("from=July", "from"),
+        ("colour=red", "colour"),
+    ] {
+        let (st, _, v) = s
+            .call(
+                Method::GET,
+                &format!("/api/v1/events?{query}"),
+                Some(&s.viewer),
+                None,
+            )
+            .await;
         assert_eq!(st, StatusCode::BAD_REQUEST);
         assert_eq!(v["errors"][0]["parameter"], param);
     }
@@ -209,30 +393,58 @@ async fn bad_input_is_a_problem_naming_the_field() {
 #[tokio::test]
 async fn edits_carry_their_version_and_stale_ones_are_refused() {
     let s = Server::start().await;
-    let p = s.post("/api/v1/persons", json!({"names":[{"text":"Joshua Wong"}]})).await;
+    let p = s
+        .post("/api/v1/persons", json!({"names":[{"text":"Joshua Wong"}]}))
+        .await;
     let item = format!("/api/v1/persons/{}", p["id"].as_str().unwrap());
     let v2 = json!({"names":[{"text":"Joshua Wong"},{"text":"黃之鋒"}]});
-    let (st, _, v) = s.call(Method::PUT, &item, Some(&s.editor), Some(v2.clone())).await;
+    let (st, _, v) = s
+        .call(Method::PUT, &item, Some(&s.editor), Some(v2.clone()))
+        .await;
     assert_eq!(st, StatusCode::PRECONDITION_REQUIRED, "{v}");
     let put = |version: &str, body: Value| {
-        s.client.put(format!("{}{item}", s.base)).bearer_auth(&s.editor).header("if-match", version.to_string()).json(&body).send()
+        s.client
+            .put(format!("{}{item}", s.base))
+            .bearer_auth(&s.editor)
+            .header("if-match", version.to_string())
+            .json(&body)
+            .send()
     };
     let resp = put("\"1\"", v2.clone()).await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["etag"], "\"2\"");
-    let resp = put("\"1\"", json!({"names":[{"text":"overwrite"}]})).await.unwrap();
+    let resp = put("\"1\"", json!({"names":[{"text":"overwrite"}]}))
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::PRECONDITION_FAILED);
     let problem: Value = resp.json().await.unwrap();
     assert_eq!(problem["current_version"], 2);
     let mut stale = v2.clone();
     stale["version"] = json!(1);
-    assert_eq!(s.call(Method::PUT, &item, Some(&s.editor), Some(stale)).await.0, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        s.call(Method::PUT, &item, Some(&s.editor), Some(stale))
+            .await
+            .0,
+        StatusCode::PRECONDITION_FAILED
+    );
     let mut wrong_id = v2.clone();
     wrong_id["version"] = json!(2);
     wrong_id["id"] = json!("0190f000-0000-7000-8000-000000000000");
-    assert_eq!(s.call(Method::PUT, &item, Some(&s.editor), Some(wrong_id)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        s.call(Method::PUT, &item, Some(&s.editor), Some(wrong_id))
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 
-    let (st, _, h) = s.call(Method::GET, &format!("{item}/history"), Some(&s.viewer), None).await;
+    let (st, _, h) = s
+        .call(
+            Method::GET,
+            &format!("{item}/history"),
+            Some(&s.viewer),
+            None,
+        )
+        .await;
     assert_eq!(st, StatusCode::OK);
     let versions = h["versions"].as_array().unwrap();
     assert_eq!(versions.len(), 2);
@@ -244,46 +456,137 @@ async fn edits_carry_their_version_and_stale_ones_are_refused() {
 #[tokio::test]
 async fn lists_filter_and_page() {
     let s = Server::start().await;
-    let hk = s.post("/api/v1/places", json!({"names":[{"text":"Hong Kong"}],"type":"region"})).await;
-    let p = s.post("/api/v1/persons", json!({"names":[{"text":"Agnes Chow"},{"text":"周庭"}]})).await;
-    for (t, d) in [("detention.formal_arrest", "2020-08-10"), ("sentence", "2020-12-02"), ("release.end_of_sentence", "2021-06-12")] {
+    let hk = s
+        .post(
+            "/api/v1/places",
+            json!({"names":[{"text":"Hong Kong"}],"type":"region"}),
+        )
+        .await;
+    let p = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"Agnes Chow"},{"text":"周庭"}]}),
+        )
+        .await;
+    for (t, d) in [
+        ("detention.formal_arrest", "2020-08-10"),
+        ("sentence", "2020-12-02"),
+        ("release.end_of_sentence", "2021-06-12"),
+    ] {
         s.post("/api/v1/events", json!({"type":t,"date":d,"place":hk["id"],"participants":[{"person":p["id"],"role":"victim"}]})).await;
     }
     let s = &s;
-    let get = |q: String| async move { s.call(Method::GET, &format!("/api/v1/events?{q}"), Some(&s.viewer), None).await.2 };
-    assert_eq!(get("type=detention".into()).await["items"].as_array().unwrap().len(), 1);
-    assert_eq!(get("type=release".into()).await["items"].as_array().unwrap().len(), 1);
-    assert_eq!(get(format!("person={}", p["id"].as_str().unwrap())).await["items"].as_array().unwrap().len(), 3);
-    assert_eq!(get("from=2020-12&to=2021".into()).await["items"].as_array().unwrap().len(), 2);
+    let get = |q: String| async move {
+        s.call(
+            Method::GET,
+            &format!("/api/v1/events?{q}"),
+            Some(&s.viewer),
+            None,
+        )
+        .await
+        .2
+    };
+    assert_eq!(
+        get("type=detention".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        get("type=release".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        get(format!("person={}", p["id"].as_str().unwrap())).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        get("from=2020-12&to=2021".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let first = get("limit=2".into()).await;
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
-    let next = get(format!("limit=2&cursor={}", first["next_cursor"].as_str().unwrap())).await;
+    let next = get(format!(
+        "limit=2&cursor={}",
+        first["next_cursor"].as_str().unwrap()
+    ))
+    .await;
     assert_eq!(next["items"].as_array().unwrap().len(), 1);
     assert!(next["next_cursor"].is_null());
-    let found = s.call(Method::GET, "/api/v1/persons?q=周庭", Some(&s.viewer), None).await.2;
+    let found = s
+        .call(Method::GET, "/api/v1/persons?q=周庭", Some(&s.viewer), None)
+        .await
+        .2;
     assert_eq!(found["items"][0]["id"], p["id"]);
 }
 
 #[tokio::test]
 async fn confidentiality_and_protection_hold_for_viewers() {
     let s = Server::start().await;
-    let secret = s.post("/api/v1/persons", json!({"names":[{"text":"Witness B"}],"confidentiality":"restricted"})).await;
+    let secret = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"Witness B"}],"confidentiality":"restricted"}),
+        )
+        .await;
     let item = format!("/api/v1/persons/{}", secret["id"].as_str().unwrap());
-    assert_eq!(s.call(Method::GET, &item, Some(&s.viewer), None).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(s.call(Method::GET, &format!("{item}/history"), Some(&s.viewer), None).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(s.call(Method::GET, &item, Some(&s.editor), None).await.0, StatusCode::OK);
-    let listed = s.call(Method::GET, "/api/v1/persons", Some(&s.viewer), None).await.2;
+    assert_eq!(
+        s.call(Method::GET, &item, Some(&s.viewer), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.call(
+            Method::GET,
+            &format!("{item}/history"),
+            Some(&s.viewer),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.call(Method::GET, &item, Some(&s.editor), None).await.0,
+        StatusCode::OK
+    );
+    let listed = s
+        .call(Method::GET, "/api/v1/persons", Some(&s.viewer), None)
+        .await
+        .2;
     assert!(listed["items"].as_array().unwrap().is_empty());
 
-    let prot = s.post("/api/v1/persons", json!({"names":[{"text":"Real Name"}],"protected":true,"ethnicity":"Uyghur",
-        "contacts":[{"channel":"phone","value":"+1"}]})).await;
+    let prot = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"Real Name"}],"protected":true,"ethnicity":"Uyghur",
+        "contacts":[{"channel":"phone","value":"+1"}]}),
+        )
+        .await;
     let item = format!("/api/v1/persons/{}", prot["id"].as_str().unwrap());
     let (st, _, v) = s.call(Method::GET, &item, Some(&s.viewer), None).await;
     assert_eq!(st, StatusCode::OK);
-    assert!(v.get("names").is_none() && v.get("contacts").is_none(), "{v}");
+    assert!(
+        v.get("names").is_none() && v.get("contacts").is_none(),
+        "{v}"
+    );
     assert_eq!(v["redacted"], true);
     assert_eq!(v["ethnicity"], "Uyghur");
-    assert!(!s.call(Method::GET, "/api/v1/persons?q=real", Some(&s.viewer), None).await.2.to_string().contains("Real Name"));
+    assert!(!s
+        .call(Method::GET, "/api/v1/persons?q=real", Some(&s.viewer), None)
+        .await
+        .2
+        .to_string()
+        .contains("Real Name"));
     let (_, _, full) = s.call(Method::GET, &item, Some(&s.editor), None).await;
     assert_eq!(full["names"][0]["text"], "Real Name");
 }
@@ -291,9 +594,22 @@ async fn confidentiality_and_protection_hold_for_viewers() {
 #[tokio::test]
 async fn deleting_a_referenced_record_is_a_conflict() {
     let s = Server::start().await;
-    let p = s.post("/api/v1/persons", json!({"names":[{"text":"Li Wenzu"}]})).await;
-    s.post("/api/v1/events", json!({"type":"harassment","participants":[{"person":p["id"],"role":"victim"}]})).await;
-    let (st, h, v) = s.call(Method::DELETE, &format!("/api/v1/persons/{}", p["id"].as_str().unwrap()), Some(&s.editor), None).await;
+    let p = s
+        .post("/api/v1/persons", json!({"names":[{"text":"Li Wenzu"}]}))
+        .await;
+    s.post(
+        "/api/v1/events",
+        json!({"type":"harassment","participants":[{"person":p["id"],"role":"victim"}]}),
+    )
+    .await;
+    let (st, h, v) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/persons/{}", p["id"].as_str().unwrap()),
+            Some(&s.editor),
+            None,
+        )
+        .await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
     assert_eq!(content_type(&h), "application/problem+json");
 }

@@ -41,7 +41,9 @@ impl FromStr for Role {
             "viewer" => Ok(Role::Viewer),
             "editor" => Ok(Role::Editor),
             "admin" => Ok(Role::Admin),
-            other => Err(format!("unknown role {other:?}: expected admin, editor or viewer")),
+            other => Err(format!(
+                "unknown role {other:?}: expected admin, editor or viewer"
+            )),
         }
     }
 }

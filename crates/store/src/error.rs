@@ -5,11 +5,20 @@ pub enum StoreError {
     #[error("no {} with id {id}", kind.singular())]
     NotFound { kind: Kind, id: RecordId },
     #[error("{} {id} is at version {current}, not {expected}: reload it and apply your change again", kind.singular())]
-    Conflict { kind: Kind, id: RecordId, expected: u64, current: u64 },
+    Conflict {
+        kind: Kind,
+        id: RecordId,
+        expected: u64,
+        current: u64,
+    },
     #[error("the record is invalid: {0}")]
     Invalid(ValidationErrors),
     #[error("{} {id} is still referenced by {referrers} other record(s); remove those references first", kind.singular())]
-    StillReferenced { kind: Kind, id: RecordId, referrers: u64 },
+    StillReferenced {
+        kind: Kind,
+        id: RecordId,
+        referrers: u64,
+    },
     #[error("{0}")]
     Duplicate(String),
     #[error("the data directory's database is from a newer vigil (schema {found}, this build knows {known}); upgrade vigil")]

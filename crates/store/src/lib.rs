@@ -58,10 +58,22 @@ pub trait Store: Send + Sync {
     fn get(&self, kind: Kind, id: RecordId) -> Result<Option<Record>, StoreError>;
     /// Replaces the body of version `expected_version`; a different current
     /// version is [`StoreError::Conflict`].
-    fn update(&self, kind: Kind, id: RecordId, expected_version: u64, body: Body, actor: &str)
-        -> Result<Record, StoreError>;
+    fn update(
+        &self,
+        kind: Kind,
+        id: RecordId,
+        expected_version: u64,
+        body: Body,
+        actor: &str,
+    ) -> Result<Record, StoreError>;
     /// Deletes a record that nothing references, keeping its history.
-    fn delete(&self, kind: Kind, id: RecordId, expected_version: Option<u64>, actor: &str) -> Result<(), StoreError>;
+    fn delete(
+        &self,
+        kind: Kind,
+        id: RecordId,
+        expected_version: Option<u64>,
+        actor: &str,
+    ) -> Result<(), StoreError>;
     fn list(&self, kind: Kind, filter: &Filter, page: &Page) -> Result<ListPage, StoreError>;
     fn history(&self, kind: Kind, id: RecordId) -> Result<Vec<HistoryEntry>, StoreError>;
     fn counts(&self) -> Result<Counts, StoreError>;
@@ -69,16 +81,21 @@ pub trait Store: Send + Sync {
     /// Imports records all or nothing. Each item is created, updated (when it
     /// differs from the stored version) or left unchanged. Any problem, or
     /// `dry_run`, rolls everything back; the outcome lists every problem.
+    /// `items` is `Send` so that an implementation may read and prepare
+    /// items on one core while it writes on another.
     fn import(
         &self,
-        items: &mut dyn Iterator<Item = Result<ImportItem, ImportProblem>>,
+        items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
         dry_run: bool,
         actor: &str,
     ) -> Result<ImportOutcome, StoreError>;
     /// Streams every live record of the given kinds, in dependency order
     /// then id order, to `sink`. Memory use does not grow with the store.
-    fn export(&self, kinds: &[Kind], sink: &mut dyn FnMut(Record) -> Result<(), StoreError>)
-        -> Result<u64, StoreError>;
+    fn export(
+        &self,
+        kinds: &[Kind],
+        sink: &mut dyn FnMut(Record) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError>;
 
     fn vocabularies(&self) -> Result<Vocabularies, StoreError>;
     fn add_term(&self, vocabulary: &str, term: Term, actor: &str) -> Result<(), StoreError>;

@@ -34,7 +34,10 @@ pub struct Page {
 
 impl Default for Page {
     fn default() -> Self {
-        Page { after: None, limit: 50 }
+        Page {
+            after: None,
+            limit: 50,
+        }
     }
 }
 

@@ -20,7 +20,14 @@ fn person(name: &str) -> Body {
 
 fn source(store: &SqliteStore) -> RecordId {
     store
-        .create(None, body(Kind::Source, json!({"type": "un_document", "title": "OHCHR assessment", "reliability": "A"})), "t")
+        .create(
+            None,
+            body(
+                Kind::Source,
+                json!({"type": "un_document", "title": "OHCHR assessment", "reliability": "A"}),
+            ),
+            "t",
+        )
         .unwrap()
         .id
 }
@@ -28,28 +35,42 @@ fn source(store: &SqliteStore) -> RecordId {
 #[test]
 fn create_detects_scripts_and_reads_back() {
     let (_d, store) = open();
-    let b = body(Kind::Person, json!({"names": [{"text": "伊力哈木·土赫提"}, {"text": "Ilham Tohti"}, {"text": "ئىلھام توختى"}]}));
+    let b = body(
+        Kind::Person,
+        json!({"names": [{"text": "伊力哈木·土赫提"}, {"text": "Ilham Tohti"}, {"text": "ئىلھام توختى"}]}),
+    );
     let created = store.create(None, b, "alice").unwrap();
     assert_eq!(created.version, 1);
-    let Body::Person(p) = &created.body else { panic!() };
+    let Body::Person(p) = &created.body else {
+        panic!()
+    };
     let scripts: Vec<_> = p.names.iter().map(|n| n.script.unwrap()).collect();
     assert_eq!(format!("{scripts:?}"), "[Hani, Latn, Arab]");
     let read = store.get(Kind::Person, created.id).unwrap().unwrap();
     assert_eq!(read, created);
     assert_eq!(read.meta.updated_by.as_deref(), Some("alice"));
-    assert!(store.get(Kind::Event, created.id).unwrap().is_none(), "kind is part of identity");
+    assert!(
+        store.get(Kind::Event, created.id).unwrap().is_none(),
+        "kind is part of identity"
+    );
 }
 
 #[test]
 fn identifying_fields_are_stored_apart_from_the_rest() {
     let (dir, store) = open();
-    let b = body(Kind::Person, json!({"names": [{"text": "Witness A"}], "protected": true,
-        "contacts": [{"channel": "signal", "value": "+00 000"}], "ethnicity": "Uyghur"}));
+    let b = body(
+        Kind::Person,
+        json!({"names": [{"text": "Witness A"}], "protected": true,
+        "contacts": [{"channel": "signal", "value": "+00 000"}], "ethnicity": "Uyghur"}),
+    );
     let id = store.create(None, b, "t").unwrap().id;
     drop(store);
     let conn = raw_columns(dir.path());
     let (plain, identifying) = conn(&id.to_string());
-    assert!(!plain.contains("Witness A") && !plain.contains("+00 000"), "{plain}");
+    assert!(
+        !plain.contains("Witness A") && !plain.contains("+00 000"),
+        "{plain}"
+    );
     assert!(plain.contains("Uyghur"));
     assert!(identifying.contains("Witness A") && identifying.contains("+00 000"));
 }
@@ -58,8 +79,13 @@ fn identifying_fields_are_stored_apart_from_the_rest() {
 fn raw_columns(dir: &std::path::Path) -> impl Fn(&str) -> (String, String) {
     let conn = rusqlite::Connection::open(dir.join("vigil.sqlite3")).unwrap();
     move |id: &str| {
-        conn.query_row("SELECT body, identifying FROM records WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
+        let id: RecordId = id.parse().unwrap();
+        conn.query_row(
+            "SELECT body, identifying FROM records WHERE id = ?1",
+            [id.as_bytes()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
     }
 }
 
@@ -67,15 +93,24 @@ fn raw_columns(dir: &std::path::Path) -> impl Fn(&str) -> (String, String) {
 fn stale_update_is_refused_and_history_keeps_every_version() {
     let (_d, store) = open();
     let r = store.create(None, person("Wang Quanzhang"), "a").unwrap();
-    let v2 = store.update(Kind::Person, r.id, 1, person("王全璋"), "b").unwrap();
+    let v2 = store
+        .update(Kind::Person, r.id, 1, person("王全璋"), "b")
+        .unwrap();
     assert_eq!(v2.version, 2);
     assert_eq!(v2.meta.created_at, r.meta.created_at);
     match store.update(Kind::Person, r.id, 1, person("stale"), "c") {
-        Err(StoreError::Conflict { expected: 1, current: 2, .. }) => {}
+        Err(StoreError::Conflict {
+            expected: 1,
+            current: 2,
+            ..
+        }) => {}
         other => panic!("expected a conflict, got {other:?}"),
     }
     let history = store.history(Kind::Person, r.id).unwrap();
-    assert_eq!(history.iter().map(|h| h.version).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        history.iter().map(|h| h.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
     assert_eq!(history[0].record.as_ref().unwrap().body, r.body);
     assert_eq!(history[1].written_by.as_deref(), Some("b"));
 }
@@ -84,15 +119,24 @@ fn stale_update_is_refused_and_history_keeps_every_version() {
 fn references_must_exist_and_block_deletion() {
     let (_d, store) = open();
     let ghost = RecordId::new();
-    let event = body(Kind::Event, json!({"type": "detention.rsdl", "participants": [{"person": ghost.to_string(), "role": "victim"}]}));
+    let event = body(
+        Kind::Event,
+        json!({"type": "detention.rsdl", "participants": [{"person": ghost.to_string(), "role": "victim"}]}),
+    );
     match store.create(None, event, "t") {
         Err(StoreError::Invalid(e)) => assert_eq!(e.0[0].pointer, "/participants/0/person"),
         other => panic!("{other:?}"),
     }
     let p = store.create(None, person("Li Heping"), "t").unwrap();
-    let event = body(Kind::Event, json!({"type": "detention.rsdl", "participants": [{"person": p.id.to_string(), "role": "victim"}]}));
+    let event = body(
+        Kind::Event,
+        json!({"type": "detention.rsdl", "participants": [{"person": p.id.to_string(), "role": "victim"}]}),
+    );
     let e = store.create(None, event, "t").unwrap();
-    assert!(matches!(store.delete(Kind::Person, p.id, None, "t"), Err(StoreError::StillReferenced { referrers: 1, .. })));
+    assert!(matches!(
+        store.delete(Kind::Person, p.id, None, "t"),
+        Err(StoreError::StillReferenced { referrers: 1, .. })
+    ));
     store.delete(Kind::Event, e.id, Some(1), "t").unwrap();
     store.delete(Kind::Person, p.id, Some(1), "t").unwrap();
     assert!(store.get(Kind::Person, p.id).unwrap().is_none());
@@ -105,9 +149,14 @@ fn references_must_exist_and_block_deletion() {
 fn a_reference_to_the_wrong_kind_is_refused() {
     let (_d, store) = open();
     let p = store.create(None, person("x"), "t").unwrap();
-    let event = body(Kind::Event, json!({"type": "trial", "place": p.id.to_string()}));
+    let event = body(
+        Kind::Event,
+        json!({"type": "trial", "place": p.id.to_string()}),
+    );
     match store.create(None, event, "t") {
-        Err(StoreError::Invalid(e)) => assert!(e.0[0].detail.contains("is a person, not a place"), "{e}"),
+        Err(StoreError::Invalid(e)) => {
+            assert!(e.0[0].detail.contains("is a person, not a place"), "{e}")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -115,37 +164,146 @@ fn a_reference_to_the_wrong_kind_is_refused() {
 #[test]
 fn filters_by_type_hierarchy_place_hierarchy_person_date_text_and_confidentiality() {
     let (_d, store) = open();
-    let xj = store.create(None, body(Kind::Place, json!({"names": [{"text": "Xinjiang"}], "type": "region"})), "t").unwrap().id;
+    let xj = store
+        .create(
+            None,
+            body(
+                Kind::Place,
+                json!({"names": [{"text": "Xinjiang"}], "type": "region"}),
+            ),
+            "t",
+        )
+        .unwrap()
+        .id;
     let kashgar = store
         .create(None, body(Kind::Place, json!({"names": [{"text": "Kashgar"}], "type": "prefecture", "parent": xj.to_string()})), "t")
         .unwrap()
         .id;
     let p = store.create(None, person("Rahile Dawut"), "t").unwrap().id;
     let mk = |t: &str, date: &str, place: RecordId, c: &str, desc: &str| {
-        body(Kind::Event, json!({"type": t, "date": date, "place": place.to_string(), "confidentiality": c,
-            "description": desc, "participants": [{"person": p.to_string(), "role": "victim"}]}))
+        body(
+            Kind::Event,
+            json!({"type": t, "date": date, "place": place.to_string(), "confidentiality": c,
+            "description": desc, "participants": [{"person": p.to_string(), "role": "victim"}]}),
+        )
     };
-    let camp = store.create(None, mk("detention.camp", "2017-12", kashgar, "public", "Disappeared in Ürümqi"), "t").unwrap().id;
-    let trial = store.create(None, mk("trial", "2018?", xj, "internal", "secret trial"), "t").unwrap().id;
-    let hidden = store.create(None, mk("sentence", "2018/2019", xj, "restricted", "life sentence"), "t").unwrap().id;
+    let camp = store
+        .create(
+            None,
+            mk(
+                "detention.camp",
+                "2017-12",
+                kashgar,
+                "public",
+                "Disappeared in Ürümqi",
+            ),
+            "t",
+        )
+        .unwrap()
+        .id;
+    let trial = store
+        .create(
+            None,
+            mk("trial", "2018?", xj, "internal", "secret trial"),
+            "t",
+        )
+        .unwrap()
+        .id;
+    let hidden = store
+        .create(
+            None,
+            mk("sentence", "2018/2019", xj, "restricted", "life sentence"),
+            "t",
+        )
+        .unwrap()
+        .id;
     let ids = |f: Filter| -> Vec<RecordId> {
-        store.list(Kind::Event, &f, &Page::default()).unwrap().records.into_iter().map(|r| r.id).collect()
+        store
+            .list(Kind::Event, &f, &Page::default())
+            .unwrap()
+            .records
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
     };
-    let all = Filter { max_confidentiality: Confidentiality::Restricted, ..Filter::default() };
-    assert_eq!(ids(Filter { record_type: Some("detention".into()), ..all.clone() }), [camp]);
-    let mut in_xj = ids(Filter { place: Some(xj), ..all.clone() });
+    let all = Filter {
+        max_confidentiality: Confidentiality::Restricted,
+        ..Filter::default()
+    };
+    assert_eq!(
+        ids(Filter {
+            record_type: Some("detention".into()),
+            ..all.clone()
+        }),
+        [camp]
+    );
+    let mut in_xj = ids(Filter {
+        place: Some(xj),
+        ..all.clone()
+    });
     in_xj.sort();
     let mut expected = vec![camp, trial, hidden];
     expected.sort();
     assert_eq!(in_xj, expected, "a place includes the places inside it");
-    assert_eq!(ids(Filter { place: Some(kashgar), ..all.clone() }), [camp]);
-    assert_eq!(ids(Filter { person: Some(p), ..all.clone() }).len(), 3);
-    assert_eq!(ids(Filter { from: Some("2018-06".into()), ..all.clone() }).len(), 2);
-    assert_eq!(ids(Filter { to: Some("2017".into()), ..all.clone() }), [camp]);
-    assert_eq!(ids(Filter { text: Some("ÜRÜMQI disappeared".into()), ..all.clone() }), [camp]);
-    assert_eq!(ids(Filter { text: Some("100%".into()), ..all.clone() }), Vec::<RecordId>::new());
-    assert_eq!(ids(Filter { max_confidentiality: Confidentiality::Public, ..Filter::default() }), [camp]);
-    assert_eq!(ids(Filter { max_confidentiality: Confidentiality::Internal, ..Filter::default() }).len(), 2);
+    assert_eq!(
+        ids(Filter {
+            place: Some(kashgar),
+            ..all.clone()
+        }),
+        [camp]
+    );
+    assert_eq!(
+        ids(Filter {
+            person: Some(p),
+            ..all.clone()
+        })
+        .len(),
+        3
+    );
+    assert_eq!(
+        ids(Filter {
+            from: Some("2018-06".into()),
+            ..all.clone()
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        ids(Filter {
+            to: Some("2017".into()),
+            ..all.clone()
+        }),
+        [camp]
+    );
+    assert_eq!(
+        ids(Filter {
+            text: Some("ÜRÜMQI disappeared".into()),
+            ..all.clone()
+        }),
+        [camp]
+    );
+    assert_eq!(
+        ids(Filter {
+            text: Some("100%".into()),
+            ..all.clone()
+        }),
+        Vec::<RecordId>::new()
+    );
+    assert_eq!(
+        ids(Filter {
+            max_confidentiality: Confidentiality::Public,
+            ..Filter::default()
+        }),
+        [camp]
+    );
+    assert_eq!(
+        ids(Filter {
+            max_confidentiality: Confidentiality::Internal,
+            ..Filter::default()
+        })
+        .len(),
+        2
+    );
 }
 
 #[test]
@@ -156,7 +314,10 @@ fn cursor_paging_visits_every_record_once() {
     }
     let filter = Filter::default();
     let mut seen = Vec::new();
-    let mut page = Page { after: None, limit: 10 };
+    let mut page = Page {
+        after: None,
+        limit: 10,
+    };
     loop {
         let result = store.list(Kind::Person, &filter, &page).unwrap();
         seen.extend(result.records.iter().map(|r| r.id));
@@ -172,7 +333,11 @@ fn cursor_paging_visits_every_record_once() {
 }
 
 fn item(id: RecordId, b: Body, line: u32) -> Result<ImportItem, ImportProblem> {
-    Ok(ImportItem { id, body: b, origin: format!("f.jsonl:{line}") })
+    Ok(ImportItem {
+        id,
+        body: b,
+        origin: format!("f.jsonl:{line}"),
+    })
 }
 
 #[test]
@@ -182,22 +347,41 @@ fn import_is_all_or_nothing_and_idempotent() {
     let a = RecordId::derived("a");
     let claim = RecordId::derived("claim");
     // The claim refers to a person that comes later in the same import.
-    let claim_body = body(Kind::Claim, json!({"subject": {"record": {"kind": "person", "id": a.to_string()}},
-        "statement": "detained", "stance": "asserts", "credibility": 2, "source": src.to_string()}));
-    let good = || vec![item(claim, claim_body.clone(), 1), item(a, person("Gulshan Abbas"), 2)];
+    let claim_body = body(
+        Kind::Claim,
+        json!({"subject": {"record": {"kind": "person", "id": a.to_string()}},
+        "statement": "detained", "stance": "asserts", "credibility": 2, "source": src.to_string()}),
+    );
+    let good = || {
+        vec![
+            item(claim, claim_body.clone(), 1),
+            item(a, person("Gulshan Abbas"), 2),
+        ]
+    };
 
     let mut bad = good();
-    bad.push(item(RecordId::derived("b"), body(Kind::Event, json!({"type": "no_such_type"})), 3));
+    bad.push(item(
+        RecordId::derived("b"),
+        body(Kind::Event, json!({"type": "no_such_type"})),
+        3,
+    ));
     let outcome = store.import(&mut bad.into_iter(), false, "t").unwrap();
     assert!(!outcome.committed);
     assert_eq!(outcome.problems.len(), 1);
     assert_eq!(outcome.problems[0].origin, "f.jsonl:3");
     assert_eq!(outcome.problems[0].field.as_deref(), Some("/type"));
-    assert_eq!(store.counts().unwrap().iter().map(|c| c.1).sum::<u64>(), 1, "only the source made before");
+    assert_eq!(
+        store.counts().unwrap().iter().map(|c| c.1).sum::<u64>(),
+        1,
+        "only the source made before"
+    );
 
     let dry = store.import(&mut good().into_iter(), true, "t").unwrap();
     assert!(!dry.committed && dry.problems.is_empty() && dry.created == 2);
-    assert!(store.get(Kind::Person, a).unwrap().is_none(), "a dry run writes nothing");
+    assert!(
+        store.get(Kind::Person, a).unwrap().is_none(),
+        "a dry run writes nothing"
+    );
 
     let first = store.import(&mut good().into_iter(), false, "t").unwrap();
     assert!(first.committed);
@@ -206,7 +390,13 @@ fn import_is_all_or_nothing_and_idempotent() {
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2));
     assert_eq!(store.get(Kind::Person, a).unwrap().unwrap().version, 1);
 
-    let changed = store.import(&mut vec![item(a, person("古丽仙·阿巴斯"), 1)].into_iter(), false, "t").unwrap();
+    let changed = store
+        .import(
+            &mut vec![item(a, person("古丽仙·阿巴斯"), 1)].into_iter(),
+            false,
+            "t",
+        )
+        .unwrap();
     assert_eq!(changed.updated, 1);
     assert_eq!(store.history(Kind::Person, a).unwrap().len(), 2);
 }
@@ -218,11 +408,20 @@ fn import_reports_dangling_references_and_kind_clashes() {
     let ghost = RecordId::derived("ghost");
     let items = vec![
         item(p, body(Kind::Event, json!({"type": "trial"})), 1),
-        item(RecordId::derived("e"), body(Kind::Event, json!({"type": "trial", "place": ghost.to_string()})), 2),
+        item(
+            RecordId::derived("e"),
+            body(
+                Kind::Event,
+                json!({"type": "trial", "place": ghost.to_string()}),
+            ),
+            2,
+        ),
     ];
     let outcome = store.import(&mut items.into_iter(), false, "t").unwrap();
     assert_eq!(outcome.problems.len(), 2, "{:?}", outcome.problems);
-    assert!(outcome.problems[0].message.contains("already belongs to a person"));
+    assert!(outcome.problems[0]
+        .message
+        .contains("already belongs to a person"));
     assert_eq!(outcome.problems[1].field.as_deref(), Some("/place"));
 }
 
@@ -249,15 +448,32 @@ fn tokens_authenticate_their_user_and_vocabulary_terms_persist() {
     {
         let store = SqliteStore::open(&path).unwrap();
         store.create_user("ed", Role::Editor).unwrap();
-        assert!(matches!(store.create_user("ed", Role::Admin), Err(StoreError::Duplicate(_))));
+        assert!(matches!(
+            store.create_user("ed", Role::Admin),
+            Err(StoreError::Duplicate(_))
+        ));
         let token = store.create_token("ed").unwrap();
-        assert_eq!(store.authenticate(&token).unwrap().unwrap().role, Role::Editor);
+        assert_eq!(
+            store.authenticate(&token).unwrap().unwrap().role,
+            Role::Editor
+        );
         assert!(store.authenticate("vigil_0000").unwrap().is_none());
-        let term: vigil_model::Term =
-            serde_json::from_value(json!({"code": "detention.black_jail", "labels": {"en": "Black jail"}})).unwrap();
+        let term: vigil_model::Term = serde_json::from_value(
+            json!({"code": "detention.black_jail", "labels": {"en": "Black jail"}}),
+        )
+        .unwrap();
         store.add_term("event_type", term, "admin").unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
-    assert!(store.vocabularies().unwrap().contains("event_type", "detention.black_jail"));
-    store.create(None, body(Kind::Event, json!({"type": "detention.black_jail"})), "t").unwrap();
+    assert!(store
+        .vocabularies()
+        .unwrap()
+        .contains("event_type", "detention.black_jail"));
+    store
+        .create(
+            None,
+            body(Kind::Event, json!({"type": "detention.black_jail"})),
+            "t",
+        )
+        .unwrap();
 }

@@ -1,11 +1,10 @@
 //! The columns the store derives from a record to filter and page without
 //! parsing JSON: type, place, date bounds, links and searchable text.
 
-use serde_json::{Map, Value};
-use vigil_model::{Body, Confidentiality, Person, RecordId};
+use serde_json::Value;
+use vigil_model::{Body, Confidentiality, RecordId};
 
 pub(crate) struct Derived {
-    pub label: String,
     pub type_code: Option<String>,
     pub place: Option<RecordId>,
     pub date_start: Option<String>,
@@ -31,7 +30,10 @@ pub(crate) fn derive(body: &Body) -> Derived {
         Body::Place(p) => {
             text.extend(p.names.iter().map(|n| n.text.as_str()));
             text.extend(p.description.as_deref());
-            let t = p.facility_type.clone().unwrap_or_else(|| enum_code(&p.place_type));
+            let t = p
+                .facility_type
+                .clone()
+                .unwrap_or_else(|| enum_code(&p.place_type));
             (Some(t), p.parent, None)
         }
         Body::Event(e) => {
@@ -50,7 +52,11 @@ pub(crate) fn derive(body: &Body) -> Derived {
             text.push(&c.statement);
             text.extend(c.subject.topic.as_deref());
             text.extend(c.quote.as_deref());
-            (None, None, c.quantity.as_ref().and_then(|q| q.as_of.as_ref()))
+            (
+                None,
+                None,
+                c.quantity.as_ref().and_then(|q| q.as_of.as_ref()),
+            )
         }
     };
     let bounds = date.map(|d| d.bounds());
@@ -58,7 +64,6 @@ pub(crate) fn derive(body: &Body) -> Derived {
     links.sort();
     links.dedup();
     Derived {
-        label: body.label(),
         type_code,
         place,
         date_start: bounds.as_ref().and_then(|b| b.earliest.clone()),
@@ -75,27 +80,30 @@ fn enum_code<T: serde::Serialize>(v: &T) -> String {
     }
 }
 
-/// Splits a body's JSON into what may be stored plainly and the fields that
-/// identify a person.
-pub(crate) fn split_identifying(body: &Body) -> (String, Option<String>) {
-    let mut map = body.to_json();
-    let identifying = match body {
-        Body::Person(_) => {
-            let mut id_map = Map::new();
-            for field in Person::IDENTIFYING_FIELDS {
-                if let Some(v) = map.remove(field) {
-                    id_map.insert(field.to_string(), v);
-                }
+/// Serialises a body into what may be stored plainly and, for a person,
+/// the fields that identify them.
+pub(crate) fn split_identifying(body: &mut Body) -> (String, Option<String>) {
+    match body {
+        Body::Person(p) => {
+            let identifying = p.take_identifying();
+            let plain = body.to_json_string();
+            let sealed = (!identifying.is_empty()).then(|| {
+                serde_json::to_string(&identifying).expect("identifying fields always serialise")
+            });
+            if let Body::Person(p) = body {
+                p.restore_identifying(identifying);
             }
-            (!id_map.is_empty()).then(|| Value::Object(id_map).to_string())
+            (plain, sealed)
         }
-        _ => None,
-    };
-    (Value::Object(map).to_string(), identifying)
+        _ => (body.to_json_string(), None),
+    }
 }
 
 /// Joins the two parts back into one JSON object.
-pub(crate) fn join_identifying(body: &str, identifying: Option<&str>) -> Result<Value, serde_json::Error> {
+pub(crate) fn join_identifying(
+    body: &str,
+    identifying: Option<&str>,
+) -> Result<Value, serde_json::Error> {
     let mut value: Value = serde_json::from_str(body)?;
     if let (Some(extra), Value::Object(map)) = (identifying, &mut value) {
         if let Value::Object(extra) = serde_json::from_str(extra)? {

@@ -13,12 +13,20 @@ use vigil_model::{
     rfc3339, Body, Kind, Record, RecordId, RecordMeta, Term, ValidationErrors, Vocabularies,
 };
 
-use self::derive::{confidentiality_rank, derive, join_identifying, split_identifying};
+use self::derive::{confidentiality_rank, derive, join_identifying, split_identifying, Derived};
 use crate::accounts::{new_token, token_digest};
 use crate::{
-    Counts, Cursor, Filter, HistoryEntry, ImportItem, ImportOutcome, ImportProblem, ListPage, Operation, Page,
-    Role, Store, StoreError, User,
+    Counts, Cursor, Filter, HistoryEntry, ImportItem, ImportOutcome, ImportProblem, ListPage,
+    Operation, Page, Role, Store, StoreError, User,
 };
+
+/// Page cache of the writer connection, in KiB (as SQLite's negative
+/// `cache_size`).
+pub const WRITER_CACHE_KIB: i64 = -131_072;
+
+/// Page size of new databases. Records are JSON documents of a few hundred
+/// bytes; 16 KiB pages keep several per page and the b-trees shallow.
+pub const PAGE_SIZE: i64 = 16_384;
 
 /// How many idle read connections to keep open.
 const MAX_IDLE_READERS: usize = 8;
@@ -31,16 +39,23 @@ pub struct SqliteStore {
     vocabularies: RwLock<Arc<Vocabularies>>,
 }
 
-const RECORD_COLUMNS: &str = "id, kind, version, body, identifying, created_at, updated_at, updated_by";
+const RECORD_COLUMNS: &str =
+    "id, kind, version, body, identifying, created_at, updated_at, updated_by";
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file and migrates it.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
         let mut writer = Connection::open(&path)?;
+        // Only takes effect on a new database, before its first table.
+        writer.pragma_update(None, "page_size", PAGE_SIZE)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         writer.pragma_update(None, "synchronous", "NORMAL")?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
+        // The default 2 MiB page cache makes a large import re-read and
+        // re-write the same index pages; pages are only allocated when used.
+        writer.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+        writer.pragma_update(None, "temp_store", "MEMORY")?;
         writer.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut writer)?;
         let vocabularies = load_vocabularies(&writer)?;
@@ -56,14 +71,19 @@ impl SqliteStore {
         &self.path
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let pooled = self.readers.lock().expect("reader pool poisoned").pop();
         let conn = match pooled {
             Some(c) => c,
             None => {
                 let c = Connection::open_with_flags(
                     &self.path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | OpenFlags::SQLITE_OPEN_URI,
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
                 c
@@ -77,7 +97,10 @@ impl SqliteStore {
         result
     }
 
-    fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&Transaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut conn = self.writer.lock().expect("writer poisoned");
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
@@ -86,7 +109,10 @@ impl SqliteStore {
     }
 
     fn vocab(&self) -> Arc<Vocabularies> {
-        self.vocabularies.read().expect("vocabularies poisoned").clone()
+        self.vocabularies
+            .read()
+            .expect("vocabularies poisoned")
+            .clone()
     }
 }
 
@@ -99,8 +125,15 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("bad timestamp {s:?}: {e}")))
 }
 
-fn parse_id(s: &str) -> Result<RecordId, StoreError> {
-    RecordId::from_str(s).map_err(|e| StoreError::Corrupt(format!("bad record id {s:?}: {e}")))
+/// The stored form of a record id: its 16 bytes.
+fn key(id: RecordId) -> [u8; 16] {
+    *id.as_bytes()
+}
+
+fn id_from_blob(blob: &[u8]) -> Result<RecordId, StoreError> {
+    <[u8; 16]>::try_from(blob)
+        .map(RecordId::from_bytes)
+        .map_err(|_| StoreError::Corrupt(format!("a record id of {} bytes", blob.len())))
 }
 
 fn parse_kind(s: &str) -> Result<Kind, StoreError> {
@@ -109,7 +142,7 @@ fn parse_kind(s: &str) -> Result<Kind, StoreError> {
 
 /// A row of `records` (or the matching columns of `record_versions`).
 struct RawRecord {
-    id: String,
+    id: Vec<u8>,
     kind: String,
     version: u64,
     body: String,
@@ -135,12 +168,13 @@ impl RawRecord {
 
     fn into_record(self) -> Result<Record, StoreError> {
         let kind = parse_kind(&self.kind)?;
+        let id = id_from_blob(&self.id)?;
         let value = join_identifying(&self.body, self.identifying.as_deref())
-            .map_err(|e| StoreError::Corrupt(format!("record {}: {e}", self.id)))?;
+            .map_err(|e| StoreError::Corrupt(format!("record {id}: {e}")))?;
         let body = Body::from_json(kind, value)
-            .map_err(|e| StoreError::Corrupt(format!("record {}: {e}", self.id)))?;
+            .map_err(|e| StoreError::Corrupt(format!("record {id}: {e}")))?;
         Ok(Record {
-            id: parse_id(&self.id)?,
+            id,
             version: self.version,
             meta: RecordMeta {
                 created_at: parse_time(&self.created_at)?,
@@ -158,7 +192,8 @@ fn load_vocabularies(conn: &Connection) -> Result<Vocabularies, StoreError> {
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
         let (name, term) = row?;
-        let term: Term = serde_json::from_str(&term).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let term: Term =
+            serde_json::from_str(&term).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         vocab
             .add_term(&name, term)
             .map_err(|e| StoreError::Corrupt(format!("vocabulary {name}: {e}")))?;
@@ -170,13 +205,16 @@ fn load_vocabularies(conn: &Connection) -> Result<Vocabularies, StoreError> {
 /// kind. Returns the references whose target does not exist (yet).
 fn check_references(
     tx: &Transaction,
-    body: &Body,
+    references: Vec<(String, Kind, RecordId)>,
     errors: &mut ValidationErrors,
 ) -> Result<Vec<(String, Kind, RecordId)>, StoreError> {
     let mut missing = Vec::new();
+    if references.is_empty() {
+        return Ok(missing);
+    }
     let mut stmt = tx.prepare_cached("SELECT kind FROM records WHERE id = ?1")?;
-    for (pointer, kind, id) in body.references() {
-        let found: Option<String> = stmt.query_row([id.to_string()], |r| r.get(0)).optional()?;
+    for (pointer, kind, id) in references {
+        let found: Option<String> = stmt.query_row([key(id)], |r| r.get(0)).optional()?;
         match found {
             None => missing.push((pointer, kind, id)),
             Some(k) if k == kind.singular() => {}
@@ -190,40 +228,73 @@ fn missing_reference_message(kind: Kind, id: RecordId) -> String {
     format!("refers to {} {id}, which does not exist", kind.singular())
 }
 
-/// Writes the current row of a record (insert or replace) and its links.
+/// What the store writes for a record body, computed before the
+/// transaction needs it (and, in an import, on another thread).
+struct Row {
+    derived: Derived,
+    plain: String,
+    identifying: Option<String>,
+    kind: Kind,
+    confidentiality: i64,
+}
+
+impl Row {
+    fn of(body: &mut Body) -> Row {
+        let (plain, identifying) = split_identifying(body);
+        Row {
+            derived: derive(body),
+            plain,
+            identifying,
+            kind: body.kind(),
+            confidentiality: confidentiality_rank(body.confidentiality()),
+        }
+    }
+}
+
+enum Write<'a> {
+    /// A new record unless the id exists; then nothing is written.
+    InsertIfNew,
+    /// A new version of an existing record, whose links were these.
+    Replace { old_links: &'a [RecordId] },
+}
+
+/// Writes the current row of a record and its links. Returns whether a row
+/// was written (false for `InsertIfNew` on an existing id).
+#[allow(clippy::too_many_arguments)]
 fn put_record(
     tx: &Transaction,
     id: RecordId,
     version: u64,
-    body: &Body,
+    row: &Row,
     created_at: &str,
     updated_at: &str,
     actor: &str,
-    replace: bool,
-) -> Result<(), StoreError> {
-    let d = derive(body);
-    let (plain, identifying) = split_identifying(body);
-    let id_text = id.to_string();
-    let sql = if replace {
-        "UPDATE records SET version = ?3, confidentiality = ?4, body = ?5, identifying = ?6, label = ?7,
-            type_code = ?8, place_id = ?9, date_start = ?10, date_end = ?11, search_text = ?12,
-            created_at = ?13, updated_at = ?14, updated_by = ?15
-         WHERE id = ?1 AND kind = ?2"
-    } else {
-        "INSERT INTO records (id, kind, version, confidentiality, body, identifying, label, type_code, place_id,
-            date_start, date_end, search_text, created_at, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    write: Write<'_>,
+) -> Result<bool, StoreError> {
+    let d = &row.derived;
+    let sql = match write {
+        Write::Replace { .. } => {
+            "UPDATE records SET version = ?3, confidentiality = ?4, body = ?5, identifying = ?6,
+                type_code = ?7, place_id = ?8, date_start = ?9, date_end = ?10, search_text = ?11,
+                created_at = ?12, updated_at = ?13, updated_by = ?14
+             WHERE id = ?1 AND kind = ?2"
+        }
+        Write::InsertIfNew => {
+            "INSERT INTO records (id, kind, version, confidentiality, body, identifying, type_code, place_id,
+                date_start, date_end, search_text, created_at, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             ON CONFLICT (id) DO NOTHING"
+        }
     };
-    tx.prepare_cached(sql)?.execute(params![
-        id_text,
-        body.kind().singular(),
+    let written = tx.prepare_cached(sql)?.execute(params![
+        key(id),
+        row.kind.singular(),
         version,
-        confidentiality_rank(body.confidentiality()),
-        plain,
-        identifying,
-        d.label,
+        row.confidentiality,
+        row.plain,
+        row.identifying,
         d.type_code,
-        d.place.map(|p| p.to_string()),
+        d.place.map(key),
         d.date_start,
         d.date_end,
         d.search_text,
@@ -231,32 +302,45 @@ fn put_record(
         updated_at,
         actor,
     ])?;
-    if replace {
-        tx.prepare_cached("DELETE FROM record_links WHERE from_id = ?1")?.execute([&id_text])?;
+    if written == 0 {
+        return Ok(false);
     }
-    let mut link = tx.prepare_cached("INSERT OR IGNORE INTO record_links (from_id, to_id) VALUES (?1, ?2)")?;
-    for to in d.links {
-        link.execute(params![id_text, to.to_string()])?;
+    if let Write::Replace { old_links } = write {
+        let mut unlink =
+            tx.prepare_cached("DELETE FROM record_links WHERE to_id = ?1 AND from_id = ?2")?;
+        for to in old_links {
+            unlink.execute(params![key(*to), key(id)])?;
+        }
     }
-    Ok(())
+    if !d.links.is_empty() {
+        let mut link = tx.prepare_cached(
+            "INSERT OR IGNORE INTO record_links (to_id, from_id) VALUES (?1, ?2)",
+        )?;
+        for to in &d.links {
+            link.execute(params![key(*to), key(id)])?;
+        }
+    }
+    Ok(true)
 }
 
 /// Copies the current row into the history table before it changes.
-fn archive_current(tx: &Transaction, id: &str) -> Result<(), StoreError> {
+fn archive_current(tx: &Transaction, id: RecordId) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO record_versions (id, version, kind, operation, body, identifying, created_at, written_at, written_by)
          SELECT id, version, kind, CASE WHEN version = 1 THEN 'create' ELSE 'update' END,
                 body, identifying, created_at, updated_at, updated_by
          FROM records WHERE id = ?1",
     )?
-    .execute([id])?;
+    .execute([key(id)])?;
     Ok(())
 }
 
 fn read_record(conn: &Connection, kind: Kind, id: RecordId) -> Result<Option<Record>, StoreError> {
     let raw = conn
-        .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"))?
-        .query_row(params![id.to_string(), kind.singular()], RawRecord::from_row)
+        .prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"
+        ))?
+        .query_row(params![key(id), kind.singular()], RawRecord::from_row)
         .optional()?;
     raw.map(RawRecord::into_record).transpose()
 }
@@ -274,25 +358,32 @@ fn like_escape(s: &str) -> String {
 }
 
 impl Store for SqliteStore {
-    fn create(&self, id: Option<RecordId>, mut body: Body, actor: &str) -> Result<Record, StoreError> {
+    fn create(
+        &self,
+        id: Option<RecordId>,
+        mut body: Body,
+        actor: &str,
+    ) -> Result<Record, StoreError> {
         body.complete();
         body.validate(&self.vocab())?;
         let id = id.unwrap_or_default();
+        let row = Row::of(&mut body);
         self.write(|tx| {
-            let exists: bool = tx
-                .prepare_cached("SELECT 1 FROM records WHERE id = ?1")?
-                .exists([id.to_string()])?;
-            if exists {
-                return Err(StoreError::Duplicate(format!("a record with id {id} already exists")));
-            }
             let mut errors = ValidationErrors::default();
-            for (pointer, kind, target) in check_references(tx, &body, &mut errors)? {
+            for (pointer, kind, target) in check_references(tx, body.references(), &mut errors)? {
                 errors.push(pointer, missing_reference_message(kind, target));
             }
             errors.into_result()?;
             let at = rfc3339(now());
-            put_record(tx, id, 1, &body, &at, &at, actor, false)?;
-            read_record(tx, body.kind(), id)?.ok_or(StoreError::NotFound { kind: body.kind(), id })
+            if !put_record(tx, id, 1, &row, &at, &at, actor, Write::InsertIfNew)? {
+                return Err(StoreError::Duplicate(format!(
+                    "a record with id {id} already exists"
+                )));
+            }
+            read_record(tx, body.kind(), id)?.ok_or(StoreError::NotFound {
+                kind: body.kind(),
+                id,
+            })
         })
     }
 
@@ -310,75 +401,98 @@ impl Store for SqliteStore {
     ) -> Result<Record, StoreError> {
         body.complete();
         body.validate(&self.vocab())?;
+        let row = Row::of(&mut body);
         self.write(|tx| {
             let current = read_record(tx, kind, id)?.ok_or(StoreError::NotFound { kind, id })?;
             if current.version != expected_version {
-                return Err(StoreError::Conflict { kind, id, expected: expected_version, current: current.version });
+                return Err(StoreError::Conflict {
+                    kind,
+                    id,
+                    expected: expected_version,
+                    current: current.version,
+                });
             }
             let mut errors = ValidationErrors::default();
-            for (pointer, kind, target) in check_references(tx, &body, &mut errors)? {
+            for (pointer, kind, target) in check_references(tx, body.references(), &mut errors)? {
                 errors.push(pointer, missing_reference_message(kind, target));
             }
             errors.into_result()?;
-            let id_text = id.to_string();
-            archive_current(tx, &id_text)?;
+            archive_current(tx, id)?;
+            let old_links = derive(&current.body).links;
+            let created_at = rfc3339(current.meta.created_at);
+            let write = Write::Replace {
+                old_links: &old_links,
+            };
             put_record(
                 tx,
                 id,
                 current.version + 1,
-                &body,
-                &rfc3339(current.meta.created_at),
+                &row,
+                &created_at,
                 &rfc3339(now()),
                 actor,
-                true,
+                write,
             )?;
             read_record(tx, kind, id)?.ok_or(StoreError::NotFound { kind, id })
         })
     }
 
-    fn delete(&self, kind: Kind, id: RecordId, expected_version: Option<u64>, actor: &str) -> Result<(), StoreError> {
+    fn delete(
+        &self,
+        kind: Kind,
+        id: RecordId,
+        expected_version: Option<u64>,
+        actor: &str,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
-            let id_text = id.to_string();
-            let row: Option<(u64, String)> = tx
-                .prepare_cached("SELECT version, created_at FROM records WHERE id = ?1 AND kind = ?2")?
-                .query_row(params![id_text, kind.singular()], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let (version, created_at) = row.ok_or(StoreError::NotFound { kind, id })?;
-            if let Some(expected) = expected_version.filter(|&e| e != version) {
-                return Err(StoreError::Conflict { kind, id, expected, current: version });
+            let current = read_record(tx, kind, id)?.ok_or(StoreError::NotFound { kind, id })?;
+            if let Some(expected) = expected_version.filter(|&e| e != current.version) {
+                return Err(StoreError::Conflict { kind, id, expected, current: current.version });
             }
             let referrers: u64 = tx
                 .prepare_cached("SELECT count(*) FROM record_links WHERE to_id = ?1 AND from_id <> ?1")?
-                .query_row([&id_text], |r| r.get(0))?;
+                .query_row([key(id)], |r| r.get(0))?;
             if referrers > 0 {
                 return Err(StoreError::StillReferenced { kind, id, referrers });
             }
-            archive_current(tx, &id_text)?;
+            archive_current(tx, id)?;
             tx.prepare_cached(
                 "INSERT INTO record_versions (id, version, kind, operation, body, identifying, created_at, written_at, written_by)
                  VALUES (?1, ?2, ?3, 'delete', NULL, NULL, ?4, ?5, ?6)",
             )?
-            .execute(params![id_text, version + 1, kind.singular(), created_at, rfc3339(now()), actor])?;
-            tx.prepare_cached("DELETE FROM records WHERE id = ?1")?.execute([&id_text])?;
-            tx.prepare_cached("DELETE FROM record_links WHERE from_id = ?1")?.execute([&id_text])?;
+            .execute(params![
+                key(id),
+                current.version + 1,
+                kind.singular(),
+                rfc3339(current.meta.created_at),
+                rfc3339(now()),
+                actor
+            ])?;
+            tx.prepare_cached("DELETE FROM records WHERE id = ?1")?.execute([key(id)])?;
+            let mut unlink = tx.prepare_cached("DELETE FROM record_links WHERE to_id = ?1 AND from_id = ?2")?;
+            for to in derive(&current.body).links {
+                unlink.execute(params![key(to), key(id)])?;
+            }
             Ok(())
         })
     }
 
     fn list(&self, kind: Kind, filter: &Filter, page: &Page) -> Result<ListPage, StoreError> {
-        let mut sql = format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = ? AND confidentiality <= ?");
-        let mut args: Vec<String> = vec![
-            kind.singular().to_string(),
-            confidentiality_rank(filter.max_confidentiality).to_string(),
+        use rusqlite::types::Value as Sql;
+        let mut sql =
+            format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = ? AND confidentiality <= ?");
+        let mut args: Vec<Sql> = vec![
+            Sql::Text(kind.singular().to_string()),
+            Sql::Integer(confidentiality_rank(filter.max_confidentiality)),
         ];
         if let Some(Cursor(after)) = &page.after {
             sql.push_str(" AND id > ?");
-            args.push(after.to_string());
+            args.push(Sql::Blob(key(*after).to_vec()));
         }
         if let Some(t) = &filter.record_type {
             sql.push_str(" AND (type_code = ? OR type_code LIKE ? ESCAPE '\\')");
-            args.push(t.clone());
-            args.push(format!("{}.%", like_escape(t)));
+            args.push(Sql::Text(t.clone()));
+            args.push(Sql::Text(format!("{}.%", like_escape(t))));
         }
         if let Some(place) = filter.place {
             // The place itself and every place inside it.
@@ -387,36 +501,39 @@ impl Store for SqliteStore {
                    SELECT r.id FROM records r JOIN inside ON r.place_id = inside.id WHERE r.kind = 'place')
                    SELECT id FROM inside)",
             );
-            args.push(place.to_string());
+            args.push(Sql::Blob(key(place).to_vec()));
         }
         if let Some(person) = filter.person {
             sql.push_str(" AND id IN (SELECT from_id FROM record_links WHERE to_id = ?)");
-            args.push(person.to_string());
+            args.push(Sql::Blob(key(person).to_vec()));
         }
         if let Some(from) = &filter.from {
             sql.push_str(" AND date_end >= ?");
-            args.push(from.clone());
+            args.push(Sql::Text(from.clone()));
         }
         if let Some(to) = &filter.to {
             // `~` sorts after digits and `-`: "2017" then covers 2017-12-31.
             sql.push_str(" AND date_start <= ?");
-            args.push(format!("{to}~"));
+            args.push(Sql::Text(format!("{to}~")));
         }
         if let Some(text) = &filter.text {
             for word in text.to_lowercase().split_whitespace() {
                 sql.push_str(" AND search_text LIKE ? ESCAPE '\\'");
-                args.push(format!("%{}%", like_escape(word)));
+                args.push(Sql::Text(format!("%{}%", like_escape(word))));
             }
         }
         sql.push_str(" ORDER BY id LIMIT ?");
         let limit = page.limit.clamp(1, 1000);
-        args.push((limit + 1).to_string());
+        args.push(Sql::Integer(i64::from(limit) + 1));
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&sql)?;
             let raws = stmt
                 .query_map(params_from_iter(args.iter()), RawRecord::from_row)?
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut records = raws.into_iter().map(RawRecord::into_record).collect::<Result<Vec<_>, _>>()?;
+            let mut records = raws
+                .into_iter()
+                .map(RawRecord::into_record)
+                .collect::<Result<Vec<_>, _>>()?;
             let next = if records.len() > limit as usize {
                 records.truncate(limit as usize);
                 records.last().map(|r| Cursor(r.id))
@@ -429,26 +546,26 @@ impl Store for SqliteStore {
 
     fn history(&self, kind: Kind, id: RecordId) -> Result<Vec<HistoryEntry>, StoreError> {
         self.read(|conn| {
-            let id_text = id.to_string();
             let mut stmt = conn.prepare_cached(
-                "SELECT id, kind, version, body, identifying, created_at, written_at, written_by, operation
+                "SELECT version, body, identifying, created_at, written_at, written_by, operation
                  FROM record_versions WHERE id = ?1 AND kind = ?2 ORDER BY version",
             )?;
             let rows = stmt
-                .query_map(params![id_text, kind.singular()], |r| {
+                .query_map(params![key(id), kind.singular()], |r| {
                     Ok((
-                        r.get::<_, u64>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, String>(5)?,
+                        r.get::<_, u64>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?,
                         r.get::<_, String>(6)?,
-                        r.get::<_, Option<String>>(7)?,
-                        r.get::<_, String>(8)?,
                     ))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             let mut entries = Vec::with_capacity(rows.len() + 1);
-            for (version, body, identifying, created_at, written_at, written_by, operation) in rows {
+            for (version, body, identifying, created_at, written_at, written_by, operation) in rows
+            {
                 let operation = match operation.as_str() {
                     "create" => Operation::Create,
                     "update" => Operation::Update,
@@ -457,7 +574,7 @@ impl Store for SqliteStore {
                 let record = body
                     .map(|body| {
                         RawRecord {
-                            id: id_text.clone(),
+                            id: key(id).to_vec(),
                             kind: kind.singular().to_string(),
                             version,
                             body,
@@ -480,7 +597,11 @@ impl Store for SqliteStore {
             if let Some(current) = read_record(conn, kind, id)? {
                 entries.push(HistoryEntry {
                     version: current.version,
-                    operation: if current.version == 1 { Operation::Create } else { Operation::Update },
+                    operation: if current.version == 1 {
+                        Operation::Create
+                    } else {
+                        Operation::Update
+                    },
                     written_at: current.meta.updated_at,
                     written_by: current.meta.updated_by.clone(),
                     record: Some(current),
@@ -495,7 +616,8 @@ impl Store for SqliteStore {
 
     fn counts(&self) -> Result<Counts, StoreError> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached("SELECT kind, count(*) FROM records GROUP BY kind")?;
+            let mut stmt =
+                conn.prepare_cached("SELECT kind, count(*) FROM records GROUP BY kind")?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
             let mut counts: Counts = Kind::ALL.iter().map(|&k| (k, 0)).collect();
             for row in rows {
@@ -511,91 +633,29 @@ impl Store for SqliteStore {
 
     fn import(
         &self,
-        items: &mut dyn Iterator<Item = Result<ImportItem, ImportProblem>>,
+        items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
         dry_run: bool,
         actor: &str,
     ) -> Result<ImportOutcome, StoreError> {
         let vocab = self.vocab();
         let mut conn = self.writer.lock().expect("writer poisoned");
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut outcome = ImportOutcome::default();
-        let mut pending: Vec<(String, String, Kind, RecordId)> = Vec::new();
-        let at = rfc3339(now());
-        for item in items {
-            let mut item = match item {
-                Ok(item) => item,
-                Err(problem) => {
-                    outcome.problems.push(problem);
-                    continue;
-                }
-            };
-            item.body.complete();
-            let problem = |field: Option<String>, message: String| ImportProblem {
-                origin: item.origin.clone(),
-                field,
-                message,
-            };
-            if let Err(errors) = item.body.validate(&vocab) {
-                outcome
-                    .problems
-                    .extend(errors.0.into_iter().map(|e| problem(Some(e.pointer), e.detail)));
-                continue;
-            }
-            let mut errors = ValidationErrors::default();
-            for (pointer, kind, id) in check_references(&tx, &item.body, &mut errors)? {
-                pending.push((item.origin.clone(), pointer, kind, id));
-            }
-            if !errors.is_empty() {
-                outcome
-                    .problems
-                    .extend(errors.0.into_iter().map(|e| problem(Some(e.pointer), e.detail)));
-                continue;
-            }
-            let id_text = item.id.to_string();
-            let existing: Option<(String, u64, String, Option<String>, String)> = tx
-                .prepare_cached("SELECT kind, version, body, identifying, created_at FROM records WHERE id = ?1")?
-                .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-                .optional()?;
-            match existing {
-                None => {
-                    put_record(&tx, item.id, 1, &item.body, &at, &at, actor, false)?;
-                    outcome.created += 1;
-                }
-                Some((kind, ..)) if kind != item.body.kind().singular() => {
-                    outcome.problems.push(problem(
-                        Some("/id".into()),
-                        format!("id {} already belongs to a {kind}, not a {}", item.id, item.body.kind().singular()),
-                    ));
-                }
-                Some((_, version, body, identifying, created_at)) => {
-                    if split_identifying(&item.body) == (body, identifying) {
-                        outcome.unchanged += 1;
-                    } else {
-                        archive_current(&tx, &id_text)?;
-                        put_record(&tx, item.id, version + 1, &item.body, &created_at, &at, actor, true)?;
-                        outcome.updated += 1;
-                    }
-                }
-            }
-        }
-        // References to records that came later in the import.
-        let mut stmt = tx.prepare_cached("SELECT kind FROM records WHERE id = ?1")?;
-        for (origin, pointer, kind, id) in pending {
-            let found: Option<String> = stmt.query_row([id.to_string()], |r| r.get(0)).optional()?;
-            let message = match found {
-                Some(k) if k == kind.singular() => continue,
-                Some(k) => format!("{id} is a {k}, not a {}", kind.singular()),
-                None => format!(
-                    "refers to {} {id}, which is neither in the store nor in this import",
-                    kind.singular()
-                ),
-            };
-            outcome.problems.push(ImportProblem { origin, field: Some(pointer), message });
-        }
-        drop(stmt);
+        // Two stages on two cores: one thread reads, validates and
+        // serialises items; this one writes them.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(PIPELINE_BATCHES);
+        let outcome = std::thread::scope(|scope| {
+            scope.spawn(move || prepare_items(items, &vocab, &sender));
+            let outcome = write_items(&tx, &receiver, actor);
+            // Unblocks the preparing thread if writing stopped early.
+            drop(receiver);
+            outcome
+        })?;
         if outcome.problems.is_empty() && !dry_run {
             tx.commit()?;
-            outcome.committed = true;
+            return Ok(ImportOutcome {
+                committed: true,
+                ..outcome
+            });
         }
         Ok(outcome)
     }
@@ -652,7 +712,10 @@ impl Store for SqliteStore {
 
     fn create_user(&self, name: &str, role: Role) -> Result<User, StoreError> {
         let name = name.trim();
-        if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        if name.is_empty()
+            || name.len() > 64
+            || name.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
             return Err(StoreError::Invalid(ValidationErrors::single(
                 "/name",
                 "a user name is 1 to 64 characters without spaces",
@@ -665,17 +728,29 @@ impl Store for SqliteStore {
                 params![name, role.as_str(), rfc3339(created_at)],
             )?;
             if inserted == 0 {
-                return Err(StoreError::Duplicate(format!("a user named {name:?} already exists")));
+                return Err(StoreError::Duplicate(format!(
+                    "a user named {name:?} already exists"
+                )));
             }
             Ok(())
         })?;
-        Ok(User { name: name.to_string(), role, created_at })
+        Ok(User {
+            name: name.to_string(),
+            role,
+            created_at,
+        })
     }
 
     fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
         self.read(|conn| {
             conn.prepare_cached("SELECT name, role, created_at FROM users WHERE name = ?1")?
-                .query_row([name], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+                .query_row([name], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
                 .optional()?
                 .map(user_from_row)
                 .transpose()
@@ -684,7 +759,8 @@ impl Store for SqliteStore {
 
     fn users(&self) -> Result<Vec<User>, StoreError> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached("SELECT name, role, created_at FROM users ORDER BY name")?;
+            let mut stmt =
+                conn.prepare_cached("SELECT name, role, created_at FROM users ORDER BY name")?;
             let rows = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -695,7 +771,9 @@ impl Store for SqliteStore {
     fn create_token(&self, user: &str) -> Result<String, StoreError> {
         let token = new_token();
         self.write(|tx| {
-            let exists = tx.prepare_cached("SELECT 1 FROM users WHERE name = ?1")?.exists([user])?;
+            let exists = tx
+                .prepare_cached("SELECT 1 FROM users WHERE name = ?1")?
+                .exists([user])?;
             if !exists {
                 return Err(StoreError::Invalid(ValidationErrors::single(
                     "/user",
@@ -723,6 +801,162 @@ impl Store for SqliteStore {
             .transpose()
         })
     }
+}
+
+/// How many batches of prepared items may wait for the writer.
+const PIPELINE_BATCHES: usize = 8;
+const PIPELINE_BATCH: usize = 512;
+
+/// An import item after the work that needs no database. Nearly every item
+/// is `Ready`, so boxing it would only add an allocation per record.
+#[allow(clippy::large_enum_variant)]
+enum Prepared {
+    Problems(Vec<ImportProblem>),
+    Ready {
+        id: RecordId,
+        origin: String,
+        references: Vec<(String, Kind, RecordId)>,
+        row: Row,
+    },
+}
+
+fn prepare(item: Result<ImportItem, ImportProblem>, vocab: &Vocabularies) -> Prepared {
+    let mut item = match item {
+        Ok(item) => item,
+        Err(problem) => return Prepared::Problems(vec![problem]),
+    };
+    item.body.complete();
+    if let Err(errors) = item.body.validate(vocab) {
+        let origin = item.origin;
+        return Prepared::Problems(
+            errors
+                .0
+                .into_iter()
+                .map(|e| ImportProblem {
+                    origin: origin.clone(),
+                    field: Some(e.pointer),
+                    message: e.detail,
+                })
+                .collect(),
+        );
+    }
+    Prepared::Ready {
+        id: item.id,
+        references: item.body.references(),
+        row: Row::of(&mut item.body),
+        origin: item.origin,
+    }
+}
+
+fn prepare_items(
+    items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
+    vocab: &Vocabularies,
+    sender: &std::sync::mpsc::SyncSender<Vec<Prepared>>,
+) {
+    let mut batch = Vec::with_capacity(PIPELINE_BATCH);
+    for item in items {
+        batch.push(prepare(item, vocab));
+        if batch.len() == PIPELINE_BATCH && sender.send(std::mem::take(&mut batch)).is_err() {
+            return;
+        }
+    }
+    let _ = sender.send(batch);
+}
+
+fn write_items(
+    tx: &Transaction,
+    receiver: &std::sync::mpsc::Receiver<Vec<Prepared>>,
+    actor: &str,
+) -> Result<ImportOutcome, StoreError> {
+    let mut outcome = ImportOutcome::default();
+    // References to records that may come later in the import.
+    let mut pending: Vec<(String, String, Kind, RecordId)> = Vec::new();
+    let at = rfc3339(now());
+    for prepared in receiver.iter().flatten() {
+        let (id, origin, references, row) = match prepared {
+            Prepared::Problems(problems) => {
+                outcome.problems.extend(problems);
+                continue;
+            }
+            Prepared::Ready {
+                id,
+                origin,
+                references,
+                row,
+            } => (id, origin, references, row),
+        };
+        let mut errors = ValidationErrors::default();
+        for (pointer, kind, target) in check_references(tx, references, &mut errors)? {
+            pending.push((origin.clone(), pointer, kind, target));
+        }
+        if !errors.is_empty() {
+            outcome
+                .problems
+                .extend(errors.0.into_iter().map(|e| ImportProblem {
+                    origin: origin.clone(),
+                    field: Some(e.pointer),
+                    message: e.detail,
+                }));
+            continue;
+        }
+        if put_record(tx, id, 1, &row, &at, &at, actor, Write::InsertIfNew)? {
+            outcome.created += 1;
+            continue;
+        }
+        let existing: RawRecord = tx
+            .prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1"
+            ))?
+            .query_row([key(id)], RawRecord::from_row)?;
+        if existing.kind != row.kind.singular() {
+            outcome.problems.push(ImportProblem {
+                origin,
+                field: Some("/id".into()),
+                message: format!(
+                    "id {id} already belongs to a {}, not a {}",
+                    existing.kind,
+                    row.kind.singular()
+                ),
+            });
+        } else if existing.body == row.plain && existing.identifying == row.identifying {
+            outcome.unchanged += 1;
+        } else {
+            let (version, created_at) = (existing.version, existing.created_at.clone());
+            let old_links = derive(&existing.into_record()?.body).links;
+            archive_current(tx, id)?;
+            put_record(
+                tx,
+                id,
+                version + 1,
+                &row,
+                &created_at,
+                &at,
+                actor,
+                Write::Replace {
+                    old_links: &old_links,
+                },
+            )?;
+            outcome.updated += 1;
+        }
+    }
+    let mut stmt = tx.prepare_cached("SELECT kind FROM records WHERE id = ?1")?;
+    for (origin, pointer, kind, id) in pending {
+        let found: Option<String> = stmt.query_row([key(id)], |r| r.get(0)).optional()?;
+        let message = match found {
+            Some(k) if k == kind.singular() => continue,
+            Some(k) => format!("{id} is a {k}, not a {}", kind.singular()),
+            None => format!(
+                "refers to {} {id}, which is neither in the store nor in this import",
+                kind.singular()
+            ),
+        };
+        outcome.problems.push(ImportProblem {
+            origin,
+            field: Some(pointer),
+            message,
+        });
+    }
+    Ok(outcome)
 }
 
 fn user_from_row((name, role, created_at): (String, String, String)) -> Result<User, StoreError> {

@@ -9,7 +9,9 @@ const MIGRATIONS: &[&str] = &[
     // 1: records, their history, references between them, accounts.
     r#"
     CREATE TABLE records (
-        id              TEXT NOT NULL UNIQUE,
+        -- ids are the 16 bytes of the UUID: half the size of the text
+        -- form in every index that holds them
+        id              BLOB NOT NULL PRIMARY KEY,
         kind            TEXT NOT NULL,
         version         INTEGER NOT NULL,
         confidentiality INTEGER NOT NULL,
@@ -18,23 +20,22 @@ const MIGRATIONS: &[&str] = &[
         -- names, identifiers and contacts of people: kept apart so that a
         -- later release can seal them per person without reshaping the store
         identifying     TEXT,
-        label           TEXT NOT NULL,
         type_code       TEXT,
-        place_id        TEXT,
+        place_id        BLOB,
         date_start      TEXT,
         date_end        TEXT,
         search_text     TEXT NOT NULL,
         created_at      TEXT NOT NULL,
         updated_at      TEXT NOT NULL,
         updated_by      TEXT
-    );
+    ) WITHOUT ROWID;
     CREATE INDEX records_kind_id ON records(kind, id);
-    CREATE INDEX records_kind_type ON records(kind, type_code);
+    CREATE INDEX records_kind_type ON records(kind, type_code) WHERE type_code IS NOT NULL;
     CREATE INDEX records_place ON records(place_id) WHERE place_id IS NOT NULL;
 
     -- every version but the current one, and a tombstone for deletions
     CREATE TABLE record_versions (
-        id              TEXT NOT NULL,
+        id              BLOB NOT NULL,
         version         INTEGER NOT NULL,
         kind            TEXT NOT NULL,
         operation       TEXT NOT NULL,
@@ -46,14 +47,13 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (id, version)
     ) WITHOUT ROWID;
 
-    -- which records a record points at (participants, places, sources...)
+    -- which records a record points at (participants, places, sources...);
+    -- a record's own links are found from its body, so no from_id index
     CREATE TABLE record_links (
-        from_id   TEXT NOT NULL,
-        to_id     TEXT NOT NULL,
+        to_id     BLOB NOT NULL,
+        from_id   BLOB NOT NULL,
         PRIMARY KEY (to_id, from_id)
     ) WITHOUT ROWID;
-
-    CREATE INDEX record_links_from ON record_links(from_id);
 
     CREATE TABLE vocabulary_terms (
         vocabulary TEXT NOT NULL,
@@ -82,7 +82,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if current > known {
-        return Err(StoreError::SchemaTooNew { found: current, known });
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known,
+        });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
