@@ -179,7 +179,7 @@ fn run_server(store: Arc<dyn Store>, bind: &Bind) -> Result<ExitCode> {
                 )
             })?;
         let local = listener.local_addr()?;
-        tracing::info!("vigil listening on http://{local}");
+        // Plain text on its own line: scripts and tests read the address.
         eprintln!("vigil listening on http://{local}");
         vigil_server::serve(listener, store, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
