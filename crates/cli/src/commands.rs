@@ -269,18 +269,8 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode> {
     let options = ReadOptions {
         kind: parse_kind(&args.kind)?,
         encoding: args.encoding.clone(),
-        map: args
-            .map
-            .iter()
-            .map(|m| ReadOptions::parse_map_arg(m))
-            .collect::<Result<_, _>>()
-            .map_err(anyhow::Error::msg)?,
-        set: args
-            .set
-            .iter()
-            .map(|s| ReadOptions::parse_set_arg(s))
-            .collect::<Result<_, _>>()
-            .map_err(anyhow::Error::msg)?,
+        map: args.map.clone(),
+        set: args.set.clone(),
     };
     let store = open_store(&args.data)?;
     let readers = args

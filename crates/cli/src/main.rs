@@ -102,11 +102,11 @@ pub struct ImportArgs {
     #[arg(long)]
     pub encoding: Option<String>,
     /// Map a column of the file to one of ours: --map "Date of Birth=birth_date"; "=-" drops a column.
-    #[arg(long = "map", value_name = "THEIRS=OURS")]
-    pub map: Vec<String>,
+    #[arg(long = "map", value_name = "THEIRS=OURS", value_parser = vigil_ingest::ReadOptions::parse_map_arg)]
+    pub map: Vec<(String, String)>,
     /// Give a field the same value in every row: --set type=un_review.upr.
-    #[arg(long = "set", value_name = "FIELD=VALUE")]
-    pub set: Vec<String>,
+    #[arg(long = "set", value_name = "FIELD=VALUE", value_parser = vigil_ingest::ReadOptions::parse_set_arg)]
+    pub set: Vec<(String, String)>,
     /// Files to import (.jsonl or .csv).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,

@@ -214,13 +214,18 @@ fn check_references(
     }
     // The narrow (kind, id) index answers the common case without reading
     // the wide record rows, which at millions of records are not cached.
-    let mut exists = tx.prepare_cached("SELECT 1 FROM records INDEXED BY records_kind_id WHERE kind = ?1 AND id = ?2")?;
+    let mut exists = tx.prepare_cached(
+        "SELECT 1 FROM records INDEXED BY records_kind_id WHERE kind = ?1 AND id = ?2",
+    )?;
     let mut kind_of = tx.prepare_cached("SELECT kind FROM records WHERE id = ?1")?;
     for (pointer, kind, id) in references {
         if exists.exists(params![kind.singular(), key(id)])? {
             continue;
         }
-        match kind_of.query_row([key(id)], |r| r.get::<_, String>(0)).optional()? {
+        match kind_of
+            .query_row([key(id)], |r| r.get::<_, String>(0))
+            .optional()?
+        {
             None => missing.push((pointer, kind, id)),
             Some(k) => errors.push(pointer, format!("{id} is a {k}, not a {}", kind.singular())),
         }
