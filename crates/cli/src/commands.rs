@@ -93,6 +93,73 @@ pub fn token_create(data: &DataDir, user: &str, role: &str) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// A password from standard input when it is piped, or a generated one that
+/// is printed once (it is not stored anywhere in clear).
+fn read_or_generate_password() -> Result<(String, bool)> {
+    if io::stdin().is_terminal() {
+        return Ok((generate_password(), true));
+    }
+    let mut line = String::new();
+    io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        return Ok((generate_password(), true));
+    }
+    Ok((password, false))
+}
+
+/// 24 characters from a 32-letter alphabet (120 bits), in groups of six:
+/// strong, and easy to type from a printout.
+fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    let chars: Vec<char> = (0..24)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    chars
+        .chunks(6)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+pub fn user_add(data: &DataDir, name: &str, role: &str) -> Result<ExitCode> {
+    let role = Role::from_str(role).map_err(anyhow::Error::msg)?;
+    let store = open_store(data)?;
+    let (password, generated) = read_or_generate_password()?;
+    if password.chars().count() < vigil_store::MIN_PASSWORD_CHARS {
+        bail!(
+            "a password has at least {} characters",
+            vigil_store::MIN_PASSWORD_CHARS
+        );
+    }
+    store.create_user(name, role)?;
+    store.set_password(name, &password)?;
+    eprintln!("Added {role} `{name}`.");
+    if generated {
+        eprintln!("Their password (shown once):");
+        println!("{password}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn user_password(data: &DataDir, name: &str) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    if store.user(name)?.is_none() {
+        bail!("there is no user named `{name}`");
+    }
+    let (password, generated) = read_or_generate_password()?;
+    store.set_password(name, &password)?;
+    eprintln!("Password of `{name}` changed.");
+    if generated {
+        println!("{password}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn serve(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
     let store = open_store(data)?;
     run_server(Arc::new(store), bind)
@@ -116,6 +183,12 @@ pub fn demo(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
         store.create_user(DEMO_ADMIN, Role::Admin)?;
     }
     let token = store.create_token(DEMO_ADMIN)?;
+    let password = generate_password();
+    store.set_password(DEMO_ADMIN, &password)?;
+    eprintln!(
+        "Sign in at http://{}/login as `{DEMO_ADMIN}` with the password {password}",
+        bind.bind
+    );
     eprintln!("Administrator token for this session:\n  {token}");
     eprintln!(
         "Try:\n  curl -H 'Authorization: Bearer {token}' http://{}/api/v1/persons",

@@ -68,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Manage accounts that sign in to the web interface.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Import JSON Lines or CSV files, all or nothing.
     Import(ImportArgs),
     /// Export records as JSON Lines or CSV, streaming, with no size cap.
@@ -85,6 +90,28 @@ enum TokenCommand {
         /// admin, editor or viewer.
         #[arg(long)]
         role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account. The password is read from standard input (one line) when
+    /// it is not a terminal; otherwise one is generated and printed once.
+    Add {
+        #[command(flatten)]
+        data: DataDir,
+        #[arg(long)]
+        name: String,
+        /// admin, editor or viewer.
+        #[arg(long)]
+        role: String,
+    },
+    /// Set a new password for an account, read from standard input (or generated).
+    Password {
+        #[command(flatten)]
+        data: DataDir,
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -142,6 +169,12 @@ fn main() -> ExitCode {
         Command::Token {
             command: TokenCommand::Create { data, user, role },
         } => commands::token_create(&data, &user, &role),
+        Command::User {
+            command: UserCommand::Add { data, name, role },
+        } => commands::user_add(&data, &name, &role),
+        Command::User {
+            command: UserCommand::Password { data, name },
+        } => commands::user_password(&data, &name),
         Command::Import(args) => commands::import(&args),
         Command::Export(args) => commands::export(&args),
     };

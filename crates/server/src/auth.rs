@@ -1,63 +1,133 @@
-//! Authentication and authorisation, in one place for every route.
+//! Authentication and authorisation, in one place for every route: API and
+//! pages alike.
 //!
-//! The policy is a function of the request alone ([`required_role`]), so it
-//! can be read and tested as a table rather than hunted for in handlers.
+//! Who is calling: the API takes bearer tokens, the pages take a session
+//! cookie; either way the result is one [`Caller`]. What they may do: the
+//! least role a request needs is a function of method and path alone
+//! ([`required`]), so the whole policy reads as a table (and is tested as
+//! one); what they may see: the caller's role caps the confidentiality
+//! level of the records it is shown ([`Caller::max_confidentiality`]).
+//! Handlers never decide access on their own. Forms are protected against
+//! cross-site requests here too ([`check_csrf`]).
 
-use axum::extract::{Request, State};
-use axum::http::{header, Method};
+use std::net::SocketAddr;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
 use vigil_model::Confidentiality;
 use vigil_store::Role;
 
 use crate::problem::Problem;
 use crate::AppState;
 
-/// The authenticated account making a request.
-#[derive(Debug, Clone)]
+/// Cookie holding the session token of a signed-in browser.
+pub const SESSION_COOKIE: &str = "vigil_session";
+/// Cookie of the double-submit CSRF token for forms shown before sign-in.
+pub const PRE_SESSION_CSRF_COOKIE: &str = "vigil_csrf";
+/// Name of the CSRF field in every form.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// Who is making a request. Anonymous visitors have no role and see the
+/// public view only.
+#[derive(Debug, Clone, Default)]
 pub struct Caller {
-    pub user: String,
-    pub role: Role,
+    pub user: Option<String>,
+    pub role: Option<Role>,
+    /// The CSRF token forms must carry: the session's, or the pre-session
+    /// cookie's.
+    pub csrf: Option<String>,
 }
 
 impl Caller {
-    /// The most confidential records this caller may see: restricted
-    /// records only for editors and administrators.
+    /// The most confidential records this caller may see: restricted ones
+    /// for editors and administrators, internal ones for viewers, public
+    /// ones for everybody else.
     pub fn max_confidentiality(&self) -> Confidentiality {
-        if self.role >= Role::Editor {
-            Confidentiality::Restricted
-        } else {
-            Confidentiality::Internal
+        match self.role {
+            Some(r) if r >= Role::Editor => Confidentiality::Restricted,
+            Some(_) => Confidentiality::Internal,
+            None => Confidentiality::Public,
         }
     }
 
     pub fn may_see(&self, c: Confidentiality) -> bool {
         c <= self.max_confidentiality()
     }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.role.is_some_and(|r| r >= role)
+    }
+
+    /// The name that goes into a record's history.
+    pub fn actor(&self) -> String {
+        self.user.clone().unwrap_or_else(|| "anonymous".into())
+    }
 }
 
-/// The least role a request needs: reading needs an account, writing
-/// records needs an editor, changing vocabularies needs an administrator.
-pub fn required_role(method: &Method, path: &str) -> Role {
-    let reading = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if reading {
-        Role::Viewer
-    } else if path
-        .trim_start_matches("/api/v1")
-        .starts_with("/vocabularies")
-    {
-        Role::Admin
-    } else {
-        Role::Editor
+/// What a request needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone, signed in or not.
+    Anyone,
+    /// An account with at least this role.
+    Role(Role),
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// The policy: what each request needs, from its method and path alone.
+pub fn required(method: &Method, path: &str) -> Need {
+    let reading = matches!(*method, Method::GET | Method::HEAD);
+    if path == "/healthz" || path == "/api/v1/openapi.json" || path.starts_with("/static/") {
+        return Need::Anyone;
     }
+    if let Some(rest) = path.strip_prefix("/api/v1") {
+        return if reading {
+            Need::Role(Role::Viewer)
+        } else if rest.starts_with("/vocabularies") {
+            Need::Role(Role::Admin)
+        } else {
+            Need::Role(Role::Editor)
+        };
+    }
+    if path == "/login" || path == "/lang" {
+        return Need::Anyone;
+    }
+    if path == "/logout" {
+        return Need::Role(Role::Viewer);
+    }
+    if path.starts_with("/admin") {
+        return Need::Role(Role::Admin);
+    }
+    let last = path.rsplit('/').next().unwrap_or("");
+    if !reading || last == "new" || last == "edit" {
+        return Need::Role(Role::Editor);
+    }
+    if last == "history" {
+        // Earlier versions of a public record may have held what is no
+        // longer public.
+        return Need::Role(Role::Viewer);
+    }
+    // Dashboard, lists and record pages: the public view for visitors.
+    Need::Anyone
 }
 
 pub async fn authorise(
     State(state): State<AppState>,
-    mut request: Request,
+    ConnectInfo(_peer): ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    request: Request,
     next: Next,
 ) -> Response {
-    let token = request
+    let path = request.uri().path().to_owned();
+    let api = is_api(&path);
+    let bearer = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -68,32 +138,155 @@ pub async fn authorise(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned);
-    let Some(token) = token else {
-        return Problem::unauthorized().into_response();
+    let caller = match resolve(&state, &jar, bearer, api).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
     };
-    let store = state.store.clone();
-    let user = match tokio::task::spawn_blocking(move || store.authenticate(&token)).await {
-        Ok(Ok(Some(user))) => user,
-        Ok(Ok(None)) => return Problem::unauthorized().into_response(),
-        Ok(Err(e)) => return Problem::from(e).into_response(),
-        Err(_) => {
-            return Problem::from(vigil_store::StoreError::Sink("task failed".into()))
-                .into_response()
+    let need = required(request.method(), &path);
+    if let Need::Role(role) = need {
+        if !caller.has(role) {
+            return refuse(&caller, role, api, &request);
         }
-    };
-    let needed = required_role(request.method(), request.uri().path());
-    if user.role < needed {
-        return Problem::forbidden(format!(
-            "this needs the {needed} role; your account `{}` is a {}",
-            user.name, user.role
-        ))
-        .into_response();
     }
-    request.extensions_mut().insert(Caller {
-        user: user.name,
-        role: user.role,
-    });
+    let mut request = request;
+    if !api && !matches!(*request.method(), Method::GET | Method::HEAD) {
+        request = match check_csrf(&caller, request).await {
+            Ok(r) => r,
+            Err(response) => return response,
+        };
+    }
+    request.extensions_mut().insert(caller);
     next.run(request).await
+}
+
+async fn resolve(
+    state: &AppState,
+    jar: &CookieJar,
+    bearer: Option<String>,
+    api: bool,
+) -> Result<Caller, Response> {
+    let store = state.store.clone();
+    if api {
+        let Some(token) = bearer else {
+            return Ok(Caller::default());
+        };
+        return match tokio::task::spawn_blocking(move || store.authenticate(&token)).await {
+            Ok(Ok(Some(user))) => Ok(Caller {
+                user: Some(user.name),
+                role: Some(user.role),
+                csrf: None,
+            }),
+            Ok(Ok(None)) => Err(Problem::unauthorized().into_response()),
+            Ok(Err(e)) => Err(Problem::from(e).into_response()),
+            Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+        };
+    }
+    let pre_session = jar
+        .get(PRE_SESSION_CSRF_COOKIE)
+        .map(|c| c.value().to_owned());
+    let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(Caller {
+            csrf: pre_session,
+            ..Caller::default()
+        });
+    };
+    match tokio::task::spawn_blocking(move || store.session(&token)).await {
+        Ok(Ok(Some((user, csrf)))) => Ok(Caller {
+            user: Some(user.name),
+            role: Some(user.role),
+            csrf: Some(csrf),
+        }),
+        // An expired or unknown session is a visitor.
+        Ok(Ok(None)) => Ok(Caller {
+            csrf: pre_session,
+            ..Caller::default()
+        }),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "session lookup failed");
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
+fn refuse(caller: &Caller, role: Role, api: bool, request: &Request) -> Response {
+    match (api, &caller.user) {
+        (true, None) => Problem::unauthorized().into_response(),
+        (true, Some(user)) => Problem::forbidden(format!(
+            "this needs the {role} role; your account `{user}` is a {}",
+            caller.role.map(|r| r.as_str()).unwrap_or("visitor")
+        ))
+        .into_response(),
+        (false, None) => {
+            let here = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let next = if request.method() == Method::GET {
+                here
+            } else {
+                "/"
+            };
+            let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+            Redirect::to(&format!("/login?{query}")).into_response()
+        }
+        (false, Some(_)) => crate::pages::forbidden(request, role).into_response(),
+    }
+}
+
+/// Largest form accepted, in bytes.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// Every state-changing form must carry the caller's CSRF token: the
+/// session's once signed in, the pre-session cookie's before (sign-in
+/// itself). A cross-site page can make a browser send the cookies, but it
+/// cannot read them to fill the field. The body is read here and handed on.
+pub async fn check_csrf(caller: &Caller, request: Request) -> Result<Request, Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response())?;
+    let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|fields| {
+            fields
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
+    let valid = match (&caller.csrf, sent) {
+        (Some(expected), Some(sent)) => constant_time_eq(expected.as_bytes(), sent.as_bytes()),
+        _ => false,
+    };
+    if !valid {
+        let request = Request::from_parts(parts, Body::empty());
+        return Err(crate::pages::csrf_failed(&request).into_response());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A fresh random token for the pre-session CSRF cookie.
+pub fn new_csrf_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// `Set-Cookie` attributes shared by vigil's cookies: not readable by
+/// scripts, never sent cross-site, only over HTTPS (browsers treat
+/// 127.0.0.1 and localhost as secure).
+pub fn cookie(name: &str, value: &str, max_age: Option<time::Duration>) -> HeaderValue {
+    let mut text = format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Strict");
+    if let Some(age) = max_age {
+        text.push_str(&format!("; Max-Age={}", age.whole_seconds().max(0)));
+    }
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 #[cfg(test)]
@@ -102,21 +295,78 @@ mod tests {
 
     #[test]
     fn policy_table() {
+        use Need::*;
         let cases = [
-            (Method::GET, "/api/v1/persons", Role::Viewer),
-            (Method::GET, "/api/v1/persons/x/history", Role::Viewer),
-            (Method::POST, "/api/v1/persons", Role::Editor),
-            (Method::PUT, "/api/v1/events/x", Role::Editor),
-            (Method::DELETE, "/api/v1/claims/x", Role::Editor),
-            (Method::GET, "/api/v1/vocabularies", Role::Viewer),
+            (Method::GET, "/healthz", Anyone),
+            (Method::GET, "/api/v1/openapi.json", Anyone),
+            (
+                Method::GET,
+                "/api/v1/persons",
+                Role(vigil_store::Role::Viewer),
+            ),
+            (
+                Method::POST,
+                "/api/v1/persons",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::DELETE,
+                "/api/v1/claims/x",
+                Role(vigil_store::Role::Editor),
+            ),
             (
                 Method::POST,
                 "/api/v1/vocabularies/event_type/terms",
-                Role::Admin,
+                Role(vigil_store::Role::Admin),
             ),
+            (Method::GET, "/", Anyone),
+            (Method::GET, "/persons", Anyone),
+            (Method::GET, "/persons/x", Anyone),
+            (
+                Method::GET,
+                "/persons/x/history",
+                Role(vigil_store::Role::Viewer),
+            ),
+            (Method::GET, "/persons/new", Role(vigil_store::Role::Editor)),
+            (
+                Method::GET,
+                "/persons/x/edit",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::POST,
+                "/persons/x/edit",
+                Role(vigil_store::Role::Editor),
+            ),
+            (Method::GET, "/admin/users", Role(vigil_store::Role::Admin)),
+            (
+                Method::POST,
+                "/admin/vocabularies",
+                Role(vigil_store::Role::Admin),
+            ),
+            (Method::GET, "/login", Anyone),
+            (Method::POST, "/login", Anyone),
+            (Method::POST, "/logout", Role(vigil_store::Role::Viewer)),
         ];
-        for (method, path, role) in cases {
-            assert_eq!(required_role(&method, path), role, "{method} {path}");
+        for (method, path, need) in cases {
+            assert_eq!(required(&method, path), need, "{method} {path}");
         }
+    }
+
+    #[test]
+    fn confidentiality_follows_role() {
+        let c = |role| Caller {
+            role,
+            ..Caller::default()
+        };
+        assert_eq!(c(None).max_confidentiality(), Confidentiality::Public);
+        assert_eq!(
+            c(Some(Role::Viewer)).max_confidentiality(),
+            Confidentiality::Internal
+        );
+        assert_eq!(
+            c(Some(Role::Editor)).max_confidentiality(),
+            Confidentiality::Restricted
+        );
     }
 }

@@ -1,17 +1,20 @@
 //! vigil's HTTP server.
 //!
 //! The JSON API lives under `/api/v1` and its shape is fixed: other tools
-//! depend on it. Every route goes through one authorisation layer
-//! ([`auth`]): a bearer token names an account, the account's role decides
-//! what it may do, and the role also caps which confidentiality levels it
-//! can see. Handlers never decide access on their own.
+//! depend on it. The web pages ([`pages`]) live at the root. Every route goes
+//! through one authorisation layer ([`auth`]): a bearer token (API) or a
+//! session cookie (pages) names an account, the account's role decides what
+//! it may do, and the role also caps which confidentiality levels it can
+//! see. Handlers never decide access on their own.
 //!
 //! Errors are RFC 9457 problem documents ([`problem`]).
 
-mod auth;
+pub mod auth;
 mod openapi;
+mod pages;
 mod problem;
 mod records;
+mod throttle;
 
 use std::sync::Arc;
 
@@ -30,20 +33,28 @@ const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub throttle: Arc<throttle::Throttle>,
+    pub summaries: Arc<pages::SummaryCache>,
 }
 
-/// The whole application: health check, OpenAPI document and JSON API.
+/// The whole application: health check, OpenAPI document, JSON API and web
+/// pages, every route behind the one authorisation layer.
 pub fn router(store: Arc<dyn Store>) -> Router {
-    let state = AppState { store };
-    let api = records::routes().route_layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        auth::authorise,
-    ));
+    let state = AppState {
+        store,
+        throttle: Arc::default(),
+        summaries: Arc::default(),
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(openapi::document))
-        .nest("/api/v1", api)
-        .fallback(problem::not_found)
+        .nest("/api/v1", records::routes())
+        .merge(pages::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authorise,
+        ))
+        .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(log_request))
@@ -68,9 +79,13 @@ async fn security_headers(
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Nothing but this origin's stylesheet and forms: no script at all,
+    // inline or not, no frames, no other origins.
     headers.insert(
         axum::http::header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
     );
     headers
         .entry(CACHE_CONTROL)
@@ -102,13 +117,25 @@ async fn log_request(
     response
 }
 
-/// Serves until `shutdown` resolves.
+/// Unknown paths: a problem document under the API, a page elsewhere.
+async fn not_found(request: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if request.uri().path().starts_with("/api/") {
+        problem::not_found().await.into_response()
+    } else {
+        pages::not_found(&request)
+    }
+}
+
+/// Serves until `shutdown` resolves. The peer address is kept for sign-in
+/// throttling (behind a reverse proxy it is the proxy's).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Arc<dyn Store>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
+    let app = router(store).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -63,7 +63,7 @@ fn parse_id(id: &str) -> Result<RecordId, Problem> {
 fn present(record: &Record, caller: &Caller) -> Value {
     let mut value = record.to_json();
     if let Body::Person(p) = &record.body {
-        if p.protected && caller.role < Role::Editor {
+        if p.protected && !caller.has(Role::Editor) {
             if let Value::Object(map) = &mut value {
                 for field in Person::IDENTIFYING_FIELDS {
                     map.remove(field);
@@ -148,7 +148,7 @@ async fn create(
     let value = parse_json(&headers, &bytes)?;
     let id = optional_id(&value, "id")?;
     let body = Body::from_json(kind, value).map_err(Problem::invalid)?;
-    let actor = caller.user.clone();
+    let actor = caller.actor();
     let store = state.store.clone();
     let record = blocking(move || store.create(id, body, &actor)).await?;
     let mut response = with_etag(StatusCode::CREATED, &record, &caller);
@@ -219,7 +219,7 @@ async fn update(
     }
     let version = expected_version(&headers, &value)?;
     let body = Body::from_json(kind, value).map_err(Problem::invalid)?;
-    let actor = caller.user.clone();
+    let actor = caller.actor();
     let store = state.store.clone();
     let record = blocking(move || store.update(kind, id, version, body, &actor)).await?;
     Ok(with_etag(StatusCode::OK, &record, &caller))
@@ -237,7 +237,7 @@ async fn remove(
         None => None,
     };
     let store = state.store.clone();
-    let actor = caller.user.clone();
+    let actor = caller.actor();
     blocking(move || store.delete(kind, id, version, &actor)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -376,7 +376,7 @@ async fn add_term(
     let term: Term = serde_json::from_value(value)
         .map_err(|e| Problem::invalid(vigil_model::ValidationErrors::single("", e.to_string())))?;
     let store = state.store.clone();
-    let actor = caller.user.clone();
+    let actor = caller.actor();
     let stored = term.clone();
     blocking(move || store.add_term(&name, term, &actor)).await?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())

@@ -365,7 +365,7 @@ async fn bad_input_is_a_problem_naming_the_field() {
         "/api/v1/cats",
         "/api/v1/persons/not-a-uuid",
         "/api/v1/persons/0190f000-0000-7000-8000-000000000000",
-        "/nowhere",
+        "/api/v1/nowhere/at/all",
     ] {
         let (st, h, _) = s.call(Method::GET, path, Some(&s.viewer), None).await;
         assert_eq!(st, StatusCode::NOT_FOUND, "{path}");

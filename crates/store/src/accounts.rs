@@ -56,9 +56,56 @@ pub struct User {
     pub created_at: time::OffsetDateTime,
 }
 
+/// A browser session, as created at login.
 #[derive(Debug, Clone)]
-pub struct TokenInfo {
-    pub user: String,
+pub struct Session {
+    /// The cookie value; only its digest is stored.
+    pub token: String,
+    /// The token every form of this session must carry.
+    pub csrf: String,
+    pub expires_at: time::OffsetDateTime,
+}
+
+/// Shortest password accepted: passphrases, not `Passw0rd!`.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Hashes a password with argon2id and a random salt, in the PHC string
+/// format (which records the parameters, so they can be raised later).
+pub(crate) fn hash_password(password: &str) -> Result<String, String> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Checks a password against a stored hash. With no hash (no such user, or
+/// no password set) it still spends the time of one check, so that timing
+/// does not tell which accounts exist.
+pub(crate) fn verify_password(password: &str, stored: Option<&str>) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY
+        .get_or_init(|| hash_password("not a real password, only spends time").unwrap_or_default());
+    let (hash, real) = match stored {
+        Some(h) => (h, true),
+        None => (dummy.as_str(), false),
+    };
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    argon2::Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+        && real
+}
+
+/// A new secret of 32 random bytes, hex-encoded, for sessions and CSRF.
+pub(crate) fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 const TOKEN_PREFIX: &str = "vigil_";
@@ -66,9 +113,7 @@ const TOKEN_PREFIX: &str = "vigil_";
 /// A new bearer token: 32 random bytes from a CSPRNG seeded by the OS, hex-encoded
 /// behind a prefix that secret scanners can recognise.
 pub(crate) fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
+    format!("{TOKEN_PREFIX}{}", new_secret())
 }
 
 /// Tokens are stored only as SHA-256 digests: a stolen database does not
@@ -90,6 +135,26 @@ mod tests {
         assert!(a.starts_with(TOKEN_PREFIX) && a.len() == TOKEN_PREFIX.len() + 64);
         assert_eq!(token_digest(&a), token_digest(&a));
         assert!(!token_digest(&a).contains(&a[TOKEN_PREFIX.len()..]));
+    }
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("correct horse battery staple").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery staple", Some(&hash)));
+        assert!(!verify_password(
+            "correct horse battery stapler",
+            Some(&hash)
+        ));
+        assert!(!verify_password(
+            "not a real password, only spends time",
+            None
+        ));
+        assert_ne!(
+            hash,
+            hash_password("correct horse battery staple").unwrap(),
+            "salted"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ mod import;
 mod query;
 pub mod sqlite;
 
-pub use accounts::{Role, TokenInfo, User};
+pub use accounts::{Role, Session, User, MIN_PASSWORD_CHARS};
 pub use error::StoreError;
 pub use import::{ImportItem, ImportOutcome, ImportProblem};
 pub use query::{Cursor, Filter, ListPage, Page};
@@ -50,6 +50,21 @@ pub enum Operation {
 /// Counts of live records, per kind.
 pub type Counts = Vec<(Kind, u64)>;
 
+/// What the dashboard shows, over the records a caller may see.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub counts: Counts,
+    /// Events per type code.
+    pub events_by_type: Vec<(String, u64)>,
+    /// Events per year of their earliest possible date.
+    pub events_by_year: Vec<(String, u64)>,
+    /// People whose latest custody-related event leaves them detained,
+    /// disappeared or serving a sentence: (person, that event's type, its date).
+    pub detained: Vec<(RecordId, String, String)>,
+    /// The most recently written records: (kind, id, when).
+    pub recent: Vec<(Kind, RecordId, String)>,
+}
+
 /// The operations vigil needs from a database.
 pub trait Store: Send + Sync {
     /// Creates a record, with the given id if any (an import keeping ids),
@@ -77,6 +92,11 @@ pub trait Store: Send + Sync {
     fn list(&self, kind: Kind, filter: &Filter, page: &Page) -> Result<ListPage, StoreError>;
     fn history(&self, kind: Kind, id: RecordId) -> Result<Vec<HistoryEntry>, StoreError>;
     fn counts(&self) -> Result<Counts, StoreError>;
+    /// Dashboard figures over the records up to `max` confidentiality.
+    fn summary(&self, max: vigil_model::Confidentiality) -> Result<Summary, StoreError>;
+    /// A number that changes whenever any record changes, so that derived
+    /// views can be cached until then.
+    fn generation(&self) -> u64;
 
     /// Imports records all or nothing. Each item is created, updated (when it
     /// differs from the stored version) or left unchanged. Any problem, or
@@ -107,4 +127,14 @@ pub trait Store: Send + Sync {
     fn create_token(&self, user: &str) -> Result<String, StoreError>;
     /// The user a bearer token belongs to, if the token is valid.
     fn authenticate(&self, token: &str) -> Result<Option<User>, StoreError>;
+
+    /// Sets (or replaces) a user's password, hashed with argon2id.
+    fn set_password(&self, user: &str, password: &str) -> Result<(), StoreError>;
+    /// The user, if the password is theirs. Takes the same time whether or
+    /// not the user exists.
+    fn check_password(&self, user: &str, password: &str) -> Result<Option<User>, StoreError>;
+    fn create_session(&self, user: &str, lifetime: time::Duration) -> Result<Session, StoreError>;
+    /// The user and CSRF token of a live session.
+    fn session(&self, token: &str) -> Result<Option<(User, String)>, StoreError>;
+    fn delete_session(&self, token: &str) -> Result<(), StoreError>;
 }

@@ -477,3 +477,47 @@ fn tokens_authenticate_their_user_and_vocabulary_terms_persist() {
         )
         .unwrap();
 }
+
+#[test]
+fn passwords_and_sessions() {
+    let (_d, store) = open();
+    store.create_user("amina", Role::Editor).unwrap();
+    assert!(matches!(
+        store.set_password("amina", "short"),
+        Err(StoreError::Invalid(_))
+    ));
+    store
+        .set_password("amina", "a long enough passphrase")
+        .unwrap();
+    assert!(store
+        .check_password("amina", "a long enough passphrase")
+        .unwrap()
+        .is_some());
+    assert!(store
+        .check_password("amina", "a long enough passphrasE")
+        .unwrap()
+        .is_none());
+    assert!(store
+        .check_password("nobody", "a long enough passphrase")
+        .unwrap()
+        .is_none());
+
+    let session = store
+        .create_session("amina", time::Duration::hours(1))
+        .unwrap();
+    let (user, csrf) = store.session(&session.token).unwrap().unwrap();
+    assert_eq!(
+        (user.name.as_str(), csrf.as_str()),
+        ("amina", session.csrf.as_str())
+    );
+    assert!(
+        store.session(&session.csrf).unwrap().is_none(),
+        "the CSRF token is not a session"
+    );
+    store.delete_session(&session.token).unwrap();
+    assert!(store.session(&session.token).unwrap().is_none());
+    let expired = store
+        .create_session("amina", time::Duration::seconds(-1))
+        .unwrap();
+    assert!(store.session(&expired.token).unwrap().is_none());
+}

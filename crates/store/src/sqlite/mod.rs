@@ -10,14 +10,17 @@ use std::sync::{Arc, Mutex, RwLock};
 use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, Transaction};
 use time::OffsetDateTime;
 use vigil_model::{
-    rfc3339, Body, Kind, Record, RecordId, RecordMeta, Term, ValidationErrors, Vocabularies,
+    rfc3339, Body, Confidentiality, Kind, Record, RecordId, RecordMeta, Term, ValidationErrors,
+    Vocabularies,
 };
 
 use self::derive::{confidentiality_rank, derive, join_identifying, split_identifying, Derived};
-use crate::accounts::{new_token, token_digest};
+use crate::accounts::{
+    hash_password, new_secret, new_token, token_digest, verify_password, MIN_PASSWORD_CHARS,
+};
 use crate::{
     Counts, Cursor, Filter, HistoryEntry, ImportItem, ImportOutcome, ImportProblem, ListPage,
-    Operation, Page, Role, Store, StoreError, User,
+    Operation, Page, Role, Session, Store, StoreError, Summary, User,
 };
 
 /// Page cache of the writer connection, in KiB (as SQLite's negative
@@ -37,6 +40,8 @@ pub struct SqliteStore {
     readers: Mutex<Vec<Connection>>,
     /// Builtin plus administrator-added terms; reloaded after each addition.
     vocabularies: RwLock<Arc<Vocabularies>>,
+    /// Bumped by every committed write.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 const RECORD_COLUMNS: &str =
@@ -64,6 +69,7 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             vocabularies: RwLock::new(Arc::new(vocabularies)),
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -105,6 +111,8 @@ impl SqliteStore {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
         Ok(value)
     }
 
@@ -640,6 +648,69 @@ impl Store for SqliteStore {
         })
     }
 
+    fn summary(&self, max: Confidentiality) -> Result<Summary, StoreError> {
+        let max = confidentiality_rank(max);
+        self.read(|conn| {
+            let pairs = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let rows = stmt.query_map([max], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            };
+            let counts = pairs("SELECT kind, count(*) FROM records WHERE confidentiality <= ?1 GROUP BY kind")?
+                .into_iter()
+                .map(|(k, n)| Ok((parse_kind(&k)?, n)))
+                .collect::<Result<Counts, StoreError>>()?;
+            let events_by_type = pairs(
+                "SELECT type_code, count(*) FROM records WHERE kind = 'event' AND confidentiality <= ?1
+                 GROUP BY type_code ORDER BY count(*) DESC, type_code",
+            )?;
+            let events_by_year = pairs(
+                "SELECT substr(date_start, 1, 4), count(*) FROM records
+                 WHERE kind = 'event' AND confidentiality <= ?1 AND date_start IS NOT NULL
+                 GROUP BY 1 ORDER BY 1",
+            )?;
+            // For each visible person, the latest custody-related event
+            // (SQLite takes the other columns from the row holding the max).
+            let mut stmt = conn.prepare_cached(
+                "SELECT person, type_code, max(date_start) FROM (
+                    SELECT l.to_id AS person, e.type_code AS type_code, e.date_start AS date_start
+                    FROM records e
+                    JOIN record_links l ON l.from_id = e.id
+                    JOIN records p ON p.id = l.to_id AND p.kind = 'person' AND p.confidentiality <= ?1
+                    WHERE e.kind = 'event' AND e.confidentiality <= ?1 AND e.date_start IS NOT NULL
+                      AND (e.type_code LIKE 'detention%' OR e.type_code LIKE 'release%' OR e.type_code IN
+                           ('disappearance', 'sentence', 'prison_transfer', 'forced_labour_transfer', 'death_in_custody'))
+                 ) GROUP BY person",
+            )?;
+            let mut detained = Vec::new();
+            let rows = stmt.query_map([max], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
+            for row in rows {
+                let (person, type_code, date) = row?;
+                if !(type_code.starts_with("release") || type_code == "death_in_custody") {
+                    detained.push((id_from_blob(&person)?, type_code, date));
+                }
+            }
+            detained.sort_by(|a, b| b.2.cmp(&a.2));
+            let mut stmt = conn.prepare_cached(
+                "SELECT kind, id, updated_at FROM records WHERE confidentiality <= ?1 ORDER BY updated_at DESC LIMIT 10",
+            )?;
+            let recent = stmt
+                .query_map([max], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?)))?
+                .map(|row| {
+                    let (kind, id, at) = row?;
+                    Ok((parse_kind(&kind)?, id_from_blob(&id)?, at))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(Summary { counts, events_by_type, events_by_year, detained, recent })
+        })
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     fn import(
         &self,
         items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
@@ -661,6 +732,8 @@ impl Store for SqliteStore {
         })?;
         if outcome.problems.is_empty() && !dry_run {
             tx.commit()?;
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::Release);
             return Ok(ImportOutcome {
                 committed: true,
                 ..outcome
@@ -808,6 +881,81 @@ impl Store for SqliteStore {
             .optional()?
             .map(user_from_row)
             .transpose()
+        })
+    }
+    fn set_password(&self, user: &str, password: &str) -> Result<(), StoreError> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(StoreError::Invalid(ValidationErrors::single(
+                "/password",
+                format!("a password has at least {MIN_PASSWORD_CHARS} characters; a few words make a good one"),
+            )));
+        }
+        let hash = hash_password(password).map_err(StoreError::Corrupt)?;
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE users SET password_hash = ?2 WHERE name = ?1",
+                params![user, hash],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Invalid(ValidationErrors::single(
+                    "/user",
+                    format!("there is no user named {user:?}"),
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    fn check_password(&self, user: &str, password: &str) -> Result<Option<User>, StoreError> {
+        let hash = self.password_hash(user)?;
+        if verify_password(password, hash.as_deref()) {
+            self.user(user)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn create_session(&self, user: &str, lifetime: time::Duration) -> Result<Session, StoreError> {
+        let session = Session {
+            token: new_secret(),
+            csrf: new_secret(),
+            expires_at: now() + lifetime,
+        };
+        self.write(|tx| {
+            // Expired sessions are dropped whenever a new one starts.
+            tx.execute("DELETE FROM sessions WHERE expires_at < ?1", [rfc3339(now())])?;
+            tx.execute(
+                "INSERT INTO sessions (digest, user_name, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_digest(&session.token), user, session.csrf, rfc3339(now()), rfc3339(session.expires_at)],
+            )?;
+            Ok(())
+        })?;
+        Ok(session)
+    }
+
+    fn session(&self, token: &str) -> Result<Option<(User, String)>, StoreError> {
+        let digest = token_digest(token);
+        self.read(|conn| {
+            let row = conn
+                .prepare_cached(
+                    "SELECT u.name, u.role, u.created_at, s.csrf FROM sessions s JOIN users u ON u.name = s.user_name
+                     WHERE s.digest = ?1 AND s.expires_at > ?2",
+                )?
+                .query_row(params![digest, rfc3339(now())], |r| {
+                    Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get::<_, String>(3)?))
+                })
+                .optional()?;
+            row.map(|(user, csrf)| Ok((user_from_row(user)?, csrf))).transpose()
+        })
+    }
+
+    fn delete_session(&self, token: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM sessions WHERE digest = ?1",
+                [token_digest(token)],
+            )?;
+            Ok(())
         })
     }
 }
@@ -966,6 +1114,18 @@ fn write_items(
         });
     }
     Ok(outcome)
+}
+
+impl SqliteStore {
+    fn password_hash(&self, user: &str) -> Result<Option<String>, StoreError> {
+        self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT password_hash FROM users WHERE name = ?1")?
+                .query_row([user], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten())
+        })
+    }
 }
 
 fn user_from_row((name, role, created_at): (String, String, String)) -> Result<User, StoreError> {

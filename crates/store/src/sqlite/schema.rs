@@ -75,6 +75,17 @@ const MIGRATIONS: &[&str] = &[
         created_at  TEXT NOT NULL
     );
     "#,
+    // 2: passwords and browser sessions.
+    r#"
+    ALTER TABLE users ADD COLUMN password_hash TEXT;
+    CREATE TABLE sessions (
+        digest      TEXT PRIMARY KEY,
+        user_name   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        csrf        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Brings the database up to the newest schema this build knows.
