@@ -212,3 +212,4 @@ credibility-3 = possibly true
 credibility-4 = doubtful
 credibility-5 = improbable
 credibility-6 = cannot be judged
+events-by-area = Events by area

@@ -212,3 +212,4 @@ credibility-3 = 可能属实
 credibility-4 = 存疑
 credibility-5 = 不太可能
 credibility-6 = 无法判断
+events-by-area = 按地区统计的事件

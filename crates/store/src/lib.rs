@@ -58,6 +58,9 @@ pub struct Summary {
     pub events_by_type: Vec<(String, u64)>,
     /// Events per year of their earliest possible date.
     pub events_by_year: Vec<(String, u64)>,
+    /// Events per area: the region a place lies in (or its top-most place
+    /// where it lies in no region), largest first.
+    pub events_by_area: Vec<(RecordId, u64)>,
     /// People whose latest custody-related event leaves them detained,
     /// disappeared or serving a sentence: (person, that event's type, its date).
     pub detained: Vec<(RecordId, String, String)>,

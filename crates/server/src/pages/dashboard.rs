@@ -68,6 +68,13 @@ pub async fn dashboard(
             Err(r) => return r,
         }
     }
+    let mut areas = Vec::new();
+    for (place, n) in summary.events_by_area.iter().take(12) {
+        match ctx.link(vigil_model::Kind::Place, *place).await {
+            Ok(link) => areas.push((link, *place, *n)),
+            Err(r) => return r,
+        }
+    }
     let mut recent = Vec::new();
     for (kind, id, at) in &summary.recent {
         match ctx.link(*kind, *id).await {
@@ -89,6 +96,12 @@ pub async fn dashboard(
             @for (kind, n) in &summary.counts {
                 a.count href={ "/" (kind.plural()) } { strong { (n) } " " (lang.t(kind_key(*kind))) }
             }
+        }
+        section {
+            h2 { (lang.t("events-by-area")) }
+            table { @for (link, place, n) in &areas {
+                tr { td { (link) } td.number { a href={ "/events?place=" (place) } { (n) } } }
+            } }
         }
         div.columns {
             section {

@@ -3,6 +3,7 @@
 mod derive;
 mod schema;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, RwLock};
@@ -669,6 +670,7 @@ impl Store for SqliteStore {
                  WHERE kind = 'event' AND confidentiality <= ?1 AND date_start IS NOT NULL
                  GROUP BY 1 ORDER BY 1",
             )?;
+            let events_by_area = events_by_area(conn, max)?;
             // For each visible person, the latest custody-related event
             // (SQLite takes the other columns from the row holding the max).
             let mut stmt = conn.prepare_cached(
@@ -703,7 +705,7 @@ impl Store for SqliteStore {
                     Ok((parse_kind(&kind)?, id_from_blob(&id)?, at))
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            Ok(Summary { counts, events_by_type, events_by_year, detained, recent })
+            Ok(Summary { counts, events_by_type, events_by_year, events_by_area, detained, recent })
         })
     }
 
@@ -958,6 +960,43 @@ impl Store for SqliteStore {
             Ok(())
         })
     }
+}
+
+/// Counts visible events per area. Places are few next to events, so the
+/// hierarchy is walked in memory and only the per-place counts come from SQL.
+fn events_by_area(conn: &Connection, max: i64) -> Result<Vec<(RecordId, u64)>, StoreError> {
+    let mut places: HashMap<RecordId, (Option<RecordId>, Option<String>)> = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT id, place_id, type_code FROM records WHERE kind = 'place'")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?, r.get::<_, Option<String>>(2)?))
+    })?;
+    for row in rows {
+        let (id, parent, place_type) = row?;
+        places.insert(id_from_blob(&id)?, (parent.map(|p| id_from_blob(&p)).transpose()?, place_type));
+    }
+    let area_of = |mut place: RecordId| -> RecordId {
+        // Bounded, in case the data holds a cycle.
+        for _ in 0..32 {
+            match places.get(&place) {
+                Some((_, Some(t))) if t == "region" => return place,
+                Some((Some(parent), _)) if places.contains_key(parent) => place = *parent,
+                _ => return place,
+            }
+        }
+        place
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT place_id, count(*) FROM records
+         WHERE kind = 'event' AND confidentiality <= ?1 AND place_id IS NOT NULL GROUP BY place_id",
+    )?;
+    let mut areas: HashMap<RecordId, u64> = HashMap::new();
+    for row in stmt.query_map([max], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u64>(1)?)))? {
+        let (place, n) = row?;
+        *areas.entry(area_of(id_from_blob(&place)?)).or_default() += n;
+    }
+    let mut areas: Vec<(RecordId, u64)> = areas.into_iter().collect();
+    areas.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(areas)
 }
 
 /// How many batches of prepared items may wait for the writer.
