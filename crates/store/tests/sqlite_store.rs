@@ -521,3 +521,84 @@ fn passwords_and_sessions() {
         .unwrap();
     assert!(store.session(&expired.token).unwrap().is_none());
 }
+
+#[test]
+fn summary_counts_only_what_the_level_allows_and_knows_who_is_detained() {
+    let (_d, store) = open();
+    let region = store
+        .create(
+            None,
+            body(
+                Kind::Place,
+                json!({"names": [{"text": "Xinjiang"}], "type": "region"}),
+            ),
+            "t",
+        )
+        .unwrap()
+        .id;
+    let camp = store
+        .create(None, body(Kind::Place, json!({"names": [{"text": "Camp"}], "type": "facility", "facility_type": "camp", "parent": region.to_string()})), "t")
+        .unwrap()
+        .id;
+    let public_person = |name: &str| {
+        body(
+            Kind::Person,
+            json!({"names": [{"text": name}], "confidentiality": "public"}),
+        )
+    };
+    let held = store.create(None, public_person("Held"), "t").unwrap().id;
+    let freed = store.create(None, public_person("Freed"), "t").unwrap().id;
+    let hidden = store
+        .create(None, person("Internal person"), "t")
+        .unwrap()
+        .id;
+    let event = |t: &str, date: &str, who: RecordId, c: &str| {
+        body(
+            Kind::Event,
+            json!({"type": t, "date": date, "place": camp.to_string(), "confidentiality": c,
+            "participants": [{"person": who.to_string(), "role": "victim"}]}),
+        )
+    };
+    for (t, d, who, c) in [
+        ("detention.camp", "2017-05", held, "public"),
+        ("detention.camp", "2017-06", freed, "public"),
+        ("release.camp_graduation", "2019", freed, "public"),
+        ("torture", "2018", held, "restricted"),
+        ("detention.rsdl", "2020", hidden, "public"),
+    ] {
+        store.create(None, event(t, d, who, c), "t").unwrap();
+    }
+    let public = store.summary(Confidentiality::Public).unwrap();
+    let count = |s: &vigil_store::Summary, k: Kind| {
+        s.counts.iter().find(|c| c.0 == k).map(|c| c.1).unwrap_or(0)
+    };
+    assert_eq!(count(&public, Kind::Event), 4);
+    assert_eq!(
+        public.events_by_area,
+        vec![(region, 4)],
+        "the camp's events count for its region"
+    );
+    assert_eq!(
+        public.events_by_year,
+        vec![
+            ("2017".to_string(), 2),
+            ("2019".to_string(), 1),
+            ("2020".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        public.detained.iter().map(|d| d.0).collect::<Vec<_>>(),
+        vec![held],
+        "not the released, not the hidden"
+    );
+    let all = store.summary(Confidentiality::Restricted).unwrap();
+    assert_eq!(count(&all, Kind::Event), 5);
+    assert_eq!(all.detained.len(), 2);
+    assert!(all.events_by_type.contains(&("torture".to_string(), 1)));
+    let before = store.generation();
+    store.create(None, person("x"), "t").unwrap();
+    assert!(
+        store.generation() > before,
+        "a write changes the generation"
+    );
+}

@@ -966,13 +966,21 @@ impl Store for SqliteStore {
 /// hierarchy is walked in memory and only the per-place counts come from SQL.
 fn events_by_area(conn: &Connection, max: i64) -> Result<Vec<(RecordId, u64)>, StoreError> {
     let mut places: HashMap<RecordId, (Option<RecordId>, Option<String>)> = HashMap::new();
-    let mut stmt = conn.prepare_cached("SELECT id, place_id, type_code FROM records WHERE kind = 'place'")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, place_id, type_code FROM records WHERE kind = 'place'")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?, r.get::<_, Option<String>>(2)?))
+        Ok((
+            r.get::<_, Vec<u8>>(0)?,
+            r.get::<_, Option<Vec<u8>>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
     })?;
     for row in rows {
         let (id, parent, place_type) = row?;
-        places.insert(id_from_blob(&id)?, (parent.map(|p| id_from_blob(&p)).transpose()?, place_type));
+        places.insert(
+            id_from_blob(&id)?,
+            (parent.map(|p| id_from_blob(&p)).transpose()?, place_type),
+        );
     }
     let area_of = |mut place: RecordId| -> RecordId {
         // Bounded, in case the data holds a cycle.
@@ -990,7 +998,9 @@ fn events_by_area(conn: &Connection, max: i64) -> Result<Vec<(RecordId, u64)>, S
          WHERE kind = 'event' AND confidentiality <= ?1 AND place_id IS NOT NULL GROUP BY place_id",
     )?;
     let mut areas: HashMap<RecordId, u64> = HashMap::new();
-    for row in stmt.query_map([max], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u64>(1)?)))? {
+    for row in stmt.query_map([max], |r| {
+        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u64>(1)?))
+    })? {
         let (place, n) = row?;
         *areas.entry(area_of(id_from_blob(&place)?)).or_default() += n;
     }
