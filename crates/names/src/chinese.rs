@@ -1,0 +1,160 @@
+//! Chinese characters: simplified and traditional folded, read in toneless
+//! pinyin, with the readings surnames take.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pinyin::ToPinyin;
+
+use crate::{Key, Rule};
+
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2EBEF)
+}
+
+pub fn has_han(text: &str) -> bool {
+    text.chars().any(is_han)
+}
+
+/// Characters whose reading as a surname differs from their commonest
+/// reading.
+const SURNAME_READINGS: [(char, &str); 24] = [
+    ('曾', "zeng"),
+    ('单', "shan"),
+    ('解', "xie"),
+    ('区', "ou"),
+    ('仇', "qiu"),
+    ('朴', "piao"),
+    ('查', "zha"),
+    ('盖', "ge"),
+    ('乐', "yue"),
+    ('覃', "qin"),
+    ('翟', "zhai"),
+    ('缪', "miao"),
+    ('牟', "mou"),
+    ('种', "chong"),
+    ('秘', "bi"),
+    ('召', "shao"),
+    ('员', "yun"),
+    ('句', "gou"),
+    ('隗', "wei"),
+    ('尉', "yu"),
+    ('黑', "he"),
+    ('繁', "po"),
+    ('折', "she"),
+    ('长', "zhang"),
+];
+
+/// Reads a normalised name: Han characters become pinyin syllables (the
+/// first one with its surname reading), other words stay as they are.
+pub fn pinyin_tokens(normal: &str) -> Vec<String> {
+    let simplified = zhconv::zhconv(normal, zhconv::Variant::ZhHans);
+    let mut tokens = Vec::new();
+    let mut first_han = true;
+    for word in simplified.split(' ') {
+        let mut latin = String::new();
+        for c in word.chars() {
+            if is_han(c) {
+                if !latin.is_empty() {
+                    tokens.push(std::mem::take(&mut latin));
+                }
+                let surname = first_han
+                    .then(|| {
+                        SURNAME_READINGS
+                            .iter()
+                            .find(|(h, _)| *h == c)
+                            .map(|(_, r)| *r)
+                    })
+                    .flatten();
+                first_han = false;
+                match surname
+                    .map(str::to_string)
+                    .or_else(|| c.to_pinyin().map(|p| p.plain().to_string()))
+                {
+                    Some(reading) => tokens.push(reading),
+                    None => tokens.push(c.to_string()),
+                }
+            } else {
+                latin.push(c);
+            }
+        }
+        if !latin.is_empty() {
+            tokens.push(latin);
+        }
+    }
+    tokens
+}
+
+pub fn pinyin_keys(syllables: &[String]) -> Option<Key> {
+    Key::from_tokens(Rule::Pinyin, syllables.to_vec())
+}
+
+/// Every toneless pinyin syllable, collected from the readings of the
+/// common CJK block once.
+pub fn syllables() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        (0x4E00u32..=0x9FFF)
+            .filter_map(char::from_u32)
+            .filter_map(|c| c.to_pinyin().map(|p| p.plain().to_string()))
+            .collect()
+    })
+}
+
+/// Splits a run of Latin letters into pinyin syllables ("zhifeng" → zhi
+/// feng), preferring the split with the fewest syllables; `None` if it is
+/// not pinyin at all.
+pub fn segment(word: &str) -> Option<Vec<String>> {
+    let set = syllables();
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    // best[i]: the fewest syllables covering chars[..i], and the split.
+    let mut best: Vec<Option<Vec<String>>> = vec![None; n + 1];
+    best[0] = Some(Vec::new());
+    for end in 1..=n {
+        for start in end.saturating_sub(6)..end {
+            let Some(prefix) = &best[start] else { continue };
+            let piece: String = chars[start..end].iter().collect();
+            if set.contains(&piece)
+                && best[end]
+                    .as_ref()
+                    .is_none_or(|b| b.len() > prefix.len() + 1)
+            {
+                let mut split = prefix.clone();
+                split.push(piece);
+                best[end] = Some(split);
+            }
+        }
+    }
+    best.pop().flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_both_character_sets_alike() {
+        assert_eq!(pinyin_tokens("黃之鋒"), ["huang", "zhi", "feng"]);
+        assert_eq!(pinyin_tokens("黄之锋"), ["huang", "zhi", "feng"]);
+        assert_eq!(
+            pinyin_tokens("伊力哈木 土赫提"),
+            ["yi", "li", "ha", "mu", "tu", "he", "ti"]
+        );
+    }
+
+    #[test]
+    fn surnames_take_their_surname_reading() {
+        assert_eq!(pinyin_tokens("曾健超")[0], "zeng");
+        assert_eq!(pinyin_tokens("区家麟")[0], "ou");
+        assert_eq!(pinyin_tokens("解")[0], "xie");
+    }
+
+    #[test]
+    fn segments_pinyin_words() {
+        assert_eq!(segment("zhifeng").unwrap(), ["zhi", "feng"]);
+        assert_eq!(segment("xiaobo").unwrap(), ["xiao", "bo"]);
+        assert_eq!(segment("xian").unwrap(), ["xian"]);
+        assert!(segment("ilham").is_none());
+    }
+}

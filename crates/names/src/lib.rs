@@ -1,0 +1,215 @@
+//! Names across scripts.
+//!
+//! The same person is written 伊力哈木·土赫提, Ilham Tohti, Ilham Toxti,
+//! ئىلھام توختى and Илһам Тохти; the same Hong Kong activist 黃之鋒, 黄之锋,
+//! Huang Zhifeng and WONG Chi-fung. This crate turns any one spelling into
+//! *match keys*: normalised forms under which spellings of one name meet,
+//! each labelled with the rule that produced it, so that a match can say
+//! why it matched ("黃 → Wong: Hong Kong romanisation").
+//!
+//! Keys are bags of tokens (sorted, so name order does not matter).
+//! Finding candidates by key and scoring them is the index's job; this
+//! crate only says what a name looks like under each rule.
+
+mod chinese;
+mod latin;
+mod normalize;
+mod uyghur;
+
+pub use normalize::{normalize, split_aliases};
+
+/// Which rule made a key: shown to users to explain a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// The normalised text itself (case, width, separators folded).
+    Exact,
+    /// Chinese characters read in toneless pinyin, simplified and
+    /// traditional folded together.
+    Pinyin,
+    /// A Latin spelling read as pinyin (tone marks, tone numbers and ü
+    /// spellings folded).
+    LatinPinyin,
+    /// A Wade-Giles spelling converted to pinyin.
+    WadeGiles,
+    /// A Hong Kong government (Cantonese) romanisation of a surname.
+    HongKong,
+    /// A Uyghur name in any script (Arabic, ULY, Cyrillic, Turkish-style
+    /// Latin, or a Chinese-character transcription) reduced to its
+    /// consonant skeleton.
+    UyghurSkeleton,
+}
+
+impl Rule {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rule::Exact => "same spelling",
+            Rule::Pinyin => "Chinese characters read in pinyin",
+            Rule::LatinPinyin => "pinyin spelling",
+            Rule::WadeGiles => "Wade-Giles romanisation",
+            Rule::HongKong => "Hong Kong romanisation",
+            Rule::UyghurSkeleton => "Uyghur name across scripts",
+        }
+    }
+}
+
+/// Where keys meet: keys made by different rules meet when they land in
+/// the same space with the same text (a Wade-Giles reading meets the
+/// pinyin of the characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Space {
+    Exact,
+    Pinyin,
+    Skeleton,
+}
+
+impl Rule {
+    pub fn space(self) -> Space {
+        match self {
+            Rule::Exact => Space::Exact,
+            Rule::Pinyin | Rule::LatinPinyin | Rule::WadeGiles | Rule::HongKong => Space::Pinyin,
+            Rule::UyghurSkeleton => Space::Skeleton,
+        }
+    }
+}
+
+/// A normalised form of a name under one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub rule: Rule,
+    /// Tokens, sorted and joined with spaces.
+    pub text: String,
+}
+
+impl Key {
+    /// What an index stores: the space and the text, not the rule.
+    pub fn index_key(&self) -> (Space, &str) {
+        (self.rule.space(), &self.text)
+    }
+
+    fn from_tokens(rule: Rule, mut tokens: Vec<String>) -> Option<Key> {
+        tokens.retain(|t| !t.is_empty());
+        if tokens.is_empty() {
+            return None;
+        }
+        tokens.sort();
+        Some(Key {
+            rule,
+            text: tokens.join(" "),
+        })
+    }
+}
+
+/// Every key of one name (aliases in parentheses are split off by
+/// [`split_aliases`] first; this takes one name).
+pub fn keys(name: &str) -> Vec<Key> {
+    let normal = normalize(name);
+    let mut keys = Vec::new();
+    if let Some(k) = Key::from_tokens(Rule::Exact, normal.split(' ').map(str::to_string).collect())
+    {
+        keys.push(k);
+    }
+    if chinese::has_han(&normal) {
+        let syllables = chinese::pinyin_tokens(&normal);
+        keys.extend(chinese::pinyin_keys(&syllables));
+        let parts: Vec<Vec<String>> = normal.split(' ').map(chinese::pinyin_tokens).collect();
+        keys.extend(Key::from_tokens(
+            Rule::UyghurSkeleton,
+            uyghur::skeleton_of_syllables(&parts),
+        ));
+    } else if uyghur::is_arabic_or_cyrillic(&normal) {
+        let latin = uyghur::to_latin(&normal);
+        keys.extend(Key::from_tokens(
+            Rule::UyghurSkeleton,
+            uyghur::skeleton_tokens(&latin),
+        ));
+    } else {
+        keys.extend(latin::keys(&normal));
+        keys.extend(Key::from_tokens(
+            Rule::UyghurSkeleton,
+            uyghur::skeleton_tokens(&normal),
+        ));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The rules by which two names meet (the rules of both sides of every
+/// shared key), in `Rule` order.
+pub fn shared_rules(a: &str, b: &str) -> Vec<Rule> {
+    let kb = keys(b);
+    let mut rules = Vec::new();
+    for ka in keys(a) {
+        for k in kb.iter().filter(|k| k.index_key() == ka.index_key()) {
+            rules.push(ka.rule);
+            rules.push(k.rule);
+        }
+    }
+    rules.sort();
+    rules.dedup();
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meet(a: &str, b: &str) -> bool {
+        !shared_rules(a, b).is_empty()
+    }
+
+    #[test]
+    fn one_uyghur_scholar_in_every_script() {
+        let spellings = [
+            "Ilham Tohti",
+            "Ilham Toxti",
+            "ئىلھام توختى",
+            "Илһам Тохти",
+            "伊力哈木·土赫提",
+            "Tohti Ilham",
+        ];
+        for a in spellings {
+            for b in spellings {
+                assert!(meet(a, b), "{a} ~ {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_hong_kong_activist_in_every_spelling() {
+        for (a, b) in [
+            ("黃之鋒", "黄之锋"),
+            ("黃之鋒", "Huang Zhifeng"),
+            ("黄之锋", "Huáng Zhīfēng"),
+            ("黄之锋", "huang2 zhi1 feng1"),
+        ] {
+            assert!(meet(a, b), "{a} ~ {b}");
+        }
+    }
+
+    #[test]
+    fn different_people_do_not_meet_on_a_full_key() {
+        // Agnes Chow (周庭) and Chow Hang-tung (鄒幸彤) share only a surname.
+        assert!(!meet("周庭", "鄒幸彤"));
+        assert!(!meet("Agnes Chow", "Chow Hang-tung"));
+        assert!(!meet("Ilham Tohti", "Rahile Dawut"));
+        assert!(!meet("王全璋", "王宇"));
+    }
+
+    #[test]
+    fn wade_giles_reads_as_pinyin() {
+        assert!(meet("Chiang Ching-kuo", "蔣經國"));
+        assert!(meet("Hsu Chih-yung", "许志永"));
+        assert_eq!(
+            shared_rules("Hsu Chih-yung", "Xu Zhiyong"),
+            vec![Rule::LatinPinyin, Rule::WadeGiles]
+        );
+    }
+
+    #[test]
+    fn surnames_with_special_readings() {
+        // 曾 as a surname is Zeng, not Ceng; 单 is Shan; 解 is Xie.
+        assert!(meet("曾健超", "Zeng Jianchao"));
+        assert!(meet("单仁平", "Shan Renping"));
+    }
+}

@@ -1,0 +1,190 @@
+//! Uyghur names in any script, reduced to a Latin consonant skeleton.
+//!
+//! Vowels are where Uyghur spellings disagree most (e/ä/é, ö/o, ü/u), and
+//! Chinese-character transcriptions add vowels of their own (伊力哈木 for
+//! Ilham); consonants mostly survive. So a name part becomes the sequence of
+//! its consonants, after folding the consonants that spellings confuse
+//! (x, kh and h; gh and g; q and k) and dropping the weak ones (h, y, w).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Uyghur Arabic script to Latin (after ULY).
+const ARABIC: &[(char, &str)] = &[
+    ('ا', "a"),
+    ('ە', "e"),
+    ('ب', "b"),
+    ('پ', "p"),
+    ('ت', "t"),
+    ('ج', "j"),
+    ('چ', "ch"),
+    ('خ', "x"),
+    ('د', "d"),
+    ('ر', "r"),
+    ('ز', "z"),
+    ('ژ', "zh"),
+    ('س', "s"),
+    ('ش', "sh"),
+    ('غ', "gh"),
+    ('ف', "f"),
+    ('ق', "q"),
+    ('ك', "k"),
+    ('گ', "g"),
+    ('ڭ', "ng"),
+    ('ل', "l"),
+    ('م', "m"),
+    ('ن', "n"),
+    ('ھ', "h"),
+    ('ه', "h"),
+    ('و', "o"),
+    ('ۇ', "u"),
+    ('ۆ', "ö"),
+    ('ۈ', "ü"),
+    ('ۋ', "w"),
+    ('ې', "ë"),
+    ('ى', "i"),
+    ('ي', "y"),
+    ('ئ', ""),
+    ('ء', ""),
+];
+
+/// Uyghur (and Kazakh-style) Cyrillic to Latin.
+const CYRILLIC: &[(char, &str)] = &[
+    ('а', "a"),
+    ('ә', "e"),
+    ('б', "b"),
+    ('в', "w"),
+    ('г', "g"),
+    ('ғ', "gh"),
+    ('д', "d"),
+    ('е', "ë"),
+    ('ж', "j"),
+    ('з', "z"),
+    ('и', "i"),
+    ('й', "y"),
+    ('к', "k"),
+    ('қ', "q"),
+    ('л', "l"),
+    ('м', "m"),
+    ('н', "n"),
+    ('ң', "ng"),
+    ('о', "o"),
+    ('ө', "ö"),
+    ('п', "p"),
+    ('р', "r"),
+    ('с', "s"),
+    ('т', "t"),
+    ('у', "u"),
+    ('ү', "ü"),
+    ('ф', "f"),
+    ('х', "x"),
+    ('һ', "h"),
+    ('ч', "ch"),
+    ('ш', "sh"),
+    ('ю', "yu"),
+    ('я', "ya"),
+    ('ь', ""),
+    ('ъ', ""),
+    ('ы', "i"),
+    ('э', "e"),
+    ('ц', "ts"),
+    ('щ', "sh"),
+    ('ё', "yo"),
+];
+
+pub fn is_arabic_or_cyrillic(text: &str) -> bool {
+    text.chars()
+        .any(|c| ARABIC.iter().any(|(a, _)| *a == c) || CYRILLIC.iter().any(|(a, _)| *a == c))
+}
+
+pub fn to_latin(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            ARABIC
+                .iter()
+                .chain(CYRILLIC)
+                .find(|(a, _)| *a == c)
+                .map(|(_, l)| l.to_string())
+                .unwrap_or_else(|| c.to_string())
+        })
+        .collect()
+}
+
+/// The consonant skeleton of one Latin word.
+fn skeleton(word: &str) -> String {
+    let plain: String = word
+        .nfd()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    // Digraphs first, then single letters.
+    let plain = plain
+        .replace("kh", "h")
+        .replace("gh", "g")
+        .replace("ch", "c")
+        .replace("sh", "s")
+        .replace("zh", "j")
+        .replace("ng", "n");
+    let mut out = String::new();
+    let mut previous = None;
+    for c in plain.chars() {
+        // A doubled letter (Tohtti) is one sound.
+        if previous == Some(c) {
+            continue;
+        }
+        previous = Some(c);
+        match c {
+            'x' | 'h' | 'y' | 'w' | 'a' | 'e' | 'i' | 'o' | 'u' => {}
+            'q' => out.push('k'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn skeleton_tokens(latin: &str) -> Vec<String> {
+    latin.split(' ').map(skeleton).collect()
+}
+
+/// Skeleton of a Chinese-character transcription read in pinyin: each name
+/// part's syllables run together first ("yi li ha mu" → "yilihamu"), and
+/// pinyin's own consonants are mapped to what they transcribe.
+pub fn skeleton_of_syllables(parts: &[Vec<String>]) -> Vec<String> {
+    parts
+        .iter()
+        .map(|syllables| {
+            let joined: String = syllables
+                .iter()
+                .map(|s| match s.chars().next() {
+                    Some('x') => format!("s{}", &s[1..]),
+                    Some('q') => format!("c{}", &s[1..]),
+                    _ => s.clone(),
+                })
+                .collect();
+            skeleton(&joined)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_script_reaches_the_same_skeleton() {
+        assert_eq!(skeleton_tokens(&to_latin("ئىلھام توختى")), ["lm", "tt"]);
+        assert_eq!(skeleton_tokens(&to_latin("илһам тохти")), ["lm", "tt"]);
+        assert_eq!(skeleton_tokens("ilham toxti"), ["lm", "tt"]);
+        assert_eq!(
+            skeleton_of_syllables(&[
+                vec!["yi".into(), "li".into(), "ha".into(), "mu".into()],
+                vec!["tu".into(), "he".into(), "ti".into()]
+            ]),
+            ["lm", "tt"]
+        );
+    }
+
+    #[test]
+    fn suffix_jan_and_jiang_meet() {
+        assert_eq!(skeleton("gulnurjan"), skeleton("gulnurjiang"));
+    }
+}
