@@ -83,8 +83,8 @@ fn wade_giles(syllable: &str) -> Vec<String> {
         ("o", "e"),
         ("o", "uo"),
     ] {
-        if rest.ends_with(from) {
-            finals.push(format!("{}{to}", &rest[..rest.len() - from.len()]));
+        if let Some(stem) = rest.strip_suffix(from) {
+            finals.push(format!("{stem}{to}"));
         }
     }
     let set = syllables();
