@@ -6,7 +6,9 @@
 //! same layer as for the API ([`crate::auth`]) has already decided who may
 //! reach a page, and the store's filters cap what a list shows.
 
+mod admin;
 mod dashboard;
+mod forms;
 mod i18n;
 mod login;
 mod view;
@@ -34,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/lang", get(login::switch_language))
         .route("/static/app.css", get(stylesheet))
         .merge(view::routes())
+        .merge(forms::routes())
+        .merge(admin::routes())
 }
 
 /// What every page needs to render its frame.
