@@ -8,14 +8,16 @@
 //! why it matched ("黃 → Wong: Hong Kong romanisation").
 //!
 //! Keys are bags of tokens (sorted, so name order does not matter).
-//! Finding candidates by key and scoring them is the index's job; this
-//! crate only says what a name looks like under each rule.
+//! [`NameIndex`] finds people by key and scores them; birth year and sex,
+//! where both sides have them, raise a score or keep two people apart.
 
 mod chinese;
+mod index;
 mod latin;
 mod normalize;
 mod uyghur;
 
+pub use index::{Candidate, Facts, NameIndex, Reason};
 pub use normalize::{normalize, split_aliases};
 
 /// Which rule made a key: shown to users to explain a match.
