@@ -240,21 +240,36 @@ pub fn import_demo(store: &dyn Store) -> Result<ImportOutcome> {
     Ok(outcome)
 }
 
+/// How long a stopping server waits for requests still running.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn run_server(store: Arc<dyn Store>, bind: &Bind) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(bind.bind)
             .await
-            .with_context(|| {
-                format!(
-                    "listening on {}; is another server using it? choose one with --bind",
-                    bind.bind
-                )
-            })?;
+            .with_context(|| format!("listening on {}; is another server using it? choose one with --bind", bind.bind))?;
         let local = listener.local_addr()?;
         // Plain text on its own line: scripts and tests read the address.
         eprintln!("vigil listening on http://{local}");
-        vigil_server::serve(listener, store, shutdown_signal()).await?;
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = vigil_server::serve(listener, store, async {
+            shutdown_signal().await;
+            let _ = stopping.send(());
+        });
+        // Every write is a transaction, so stopping mid-request loses
+        // nothing; waiting for ever on a slow request would.
+        let grace = async {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            result = server => result?,
+            _ = grace => tracing::warn!("stopped without waiting longer for requests still running"),
+        }
         Ok(ExitCode::SUCCESS)
     })
 }

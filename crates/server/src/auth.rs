@@ -16,7 +16,7 @@ use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use vigil_model::Confidentiality;
 use vigil_store::Role;
@@ -229,7 +229,12 @@ fn refuse(caller: &Caller, role: Role, api: bool, request: &Request) -> Response
                 "/"
             };
             let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
-            Redirect::to(&format!("/login?{query}")).into_response()
+            // 302 Found: the page exists, sign in first.
+            let mut response = StatusCode::FOUND.into_response();
+            if let Ok(location) = HeaderValue::from_str(&format!("/login?{query}")) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            response
         }
         (false, Some(_)) => crate::pages::forbidden(request, role).into_response(),
     }

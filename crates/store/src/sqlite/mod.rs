@@ -32,8 +32,10 @@ pub const WRITER_CACHE_KIB: i64 = -131_072;
 /// bytes; 16 KiB pages keep several per page and the b-trees shallow.
 pub const PAGE_SIZE: i64 = 16_384;
 
-/// How many idle read connections to keep open.
-const MAX_IDLE_READERS: usize = 8;
+/// How many idle read connections to keep open: at least as many as
+/// requests served at once, or connections are reopened under load and
+/// lose their prepared statements.
+const MAX_IDLE_READERS: usize = 64;
 
 pub struct SqliteStore {
     path: PathBuf,
@@ -112,6 +114,17 @@ impl SqliteStore {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
+        Ok(value)
+    }
+
+    /// A write that changes records or vocabularies: it moves the
+    /// generation on, so views derived from them are recomputed. Accounts
+    /// and sessions do not.
+    fn write_records<T>(
+        &self,
+        f: impl FnOnce(&Transaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let value = self.write(f)?;
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::Release);
         Ok(value)
@@ -386,7 +399,7 @@ impl Store for SqliteStore {
         body.validate(&self.vocab())?;
         let id = id.unwrap_or_default();
         let row = Row::of(&mut body);
-        self.write(|tx| {
+        self.write_records(|tx| {
             let mut errors = ValidationErrors::default();
             for (pointer, kind, target) in check_references(tx, body.references(), &mut errors)? {
                 errors.push(pointer, missing_reference_message(kind, target));
@@ -420,7 +433,7 @@ impl Store for SqliteStore {
         body.complete();
         body.validate(&self.vocab())?;
         let row = Row::of(&mut body);
-        self.write(|tx| {
+        self.write_records(|tx| {
             let current = read_record(tx, kind, id)?.ok_or(StoreError::NotFound { kind, id })?;
             if current.version != expected_version {
                 return Err(StoreError::Conflict {
@@ -462,7 +475,7 @@ impl Store for SqliteStore {
         expected_version: Option<u64>,
         actor: &str,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.write_records(|tx| {
             let current = read_record(tx, kind, id)?.ok_or(StoreError::NotFound { kind, id })?;
             if let Some(expected) = expected_version.filter(|&e| e != current.version) {
                 return Err(StoreError::Conflict { kind, id, expected, current: current.version });
@@ -676,9 +689,12 @@ impl Store for SqliteStore {
             let mut stmt = conn.prepare_cached(
                 "SELECT person, type_code, max(date_start) FROM (
                     SELECT l.to_id AS person, e.type_code AS type_code, e.date_start AS date_start
-                    FROM records e
-                    JOIN record_links l ON l.from_id = e.id
-                    JOIN records p ON p.id = l.to_id AND p.kind = 'person' AND p.confidentiality <= ?1
+                    -- CROSS JOIN fixes the order: each link once, then its two
+                    -- records by key (links have no from_id index, and left to
+                    -- itself SQLite pairs every event with every person).
+                    FROM record_links l
+                    CROSS JOIN records e ON e.id = l.from_id
+                    CROSS JOIN records p ON p.id = l.to_id AND p.kind = 'person' AND p.confidentiality <= ?1
                     WHERE e.kind = 'event' AND e.confidentiality <= ?1 AND e.date_start IS NOT NULL
                       AND (e.type_code LIKE 'detention%' OR e.type_code LIKE 'release%' OR e.type_code IN
                            ('disappearance', 'sentence', 'prison_transfer', 'forced_labour_transfer', 'death_in_custody'))
@@ -782,7 +798,7 @@ impl Store for SqliteStore {
         vocab
             .add_term(vocabulary, term.clone())
             .map_err(|e| StoreError::Invalid(ValidationErrors::single("/code", e.to_string())))?;
-        self.write(|tx| {
+        self.write_records(|tx| {
             let json = serde_json::to_string(&term).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
                 "INSERT INTO vocabulary_terms (vocabulary, code, term, added_by, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
