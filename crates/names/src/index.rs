@@ -39,7 +39,7 @@ pub struct Candidate<Id> {
 fn weight(space: Space) -> f32 {
     match space {
         Space::Exact => 1.0,
-        Space::Pinyin => 0.9,
+        Space::Pinyin | Space::Cantonese => 0.9,
         Space::Skeleton => 0.6,
     }
 }

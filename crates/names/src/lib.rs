@@ -11,6 +11,7 @@
 //! [`NameIndex`] finds people by key and scores them; birth year and sex,
 //! where both sides have them, raise a score or keep two people apart.
 
+mod cantonese;
 mod chinese;
 mod index;
 mod latin;
@@ -48,7 +49,7 @@ impl Rule {
             Rule::Pinyin => "Chinese characters read in pinyin",
             Rule::LatinPinyin => "pinyin spelling",
             Rule::WadeGiles => "Wade-Giles romanisation",
-            Rule::HongKong => "Hong Kong romanisation",
+            Rule::HongKong => "Hong Kong (Cantonese) romanisation",
             Rule::UyghurSkeleton => "Uyghur name across scripts",
         }
     }
@@ -61,6 +62,7 @@ impl Rule {
 pub enum Space {
     Exact,
     Pinyin,
+    Cantonese,
     Skeleton,
 }
 
@@ -68,7 +70,8 @@ impl Rule {
     pub fn space(self) -> Space {
         match self {
             Rule::Exact => Space::Exact,
-            Rule::Pinyin | Rule::LatinPinyin | Rule::WadeGiles | Rule::HongKong => Space::Pinyin,
+            Rule::Pinyin | Rule::LatinPinyin | Rule::WadeGiles => Space::Pinyin,
+            Rule::HongKong => Space::Cantonese,
             Rule::UyghurSkeleton => Space::Skeleton,
         }
     }
@@ -113,6 +116,7 @@ pub fn keys(name: &str) -> Vec<Key> {
     if chinese::has_han(&normal) {
         let syllables = chinese::pinyin_tokens(&normal);
         keys.extend(chinese::pinyin_keys(&syllables));
+        keys.extend(cantonese::keys_from_han(&normal));
         let parts: Vec<Vec<String>> = normal.split(' ').map(chinese::pinyin_tokens).collect();
         keys.extend(Key::from_tokens(
             Rule::UyghurSkeleton,
@@ -126,6 +130,7 @@ pub fn keys(name: &str) -> Vec<Key> {
         ));
     } else {
         keys.extend(latin::keys(&normal));
+        keys.extend(cantonese::key_from_latin(&normal));
         keys.extend(Key::from_tokens(
             Rule::UyghurSkeleton,
             uyghur::skeleton_tokens(&normal),
@@ -184,9 +189,19 @@ mod tests {
             ("黃之鋒", "Huang Zhifeng"),
             ("黄之锋", "Huáng Zhīfēng"),
             ("黄之锋", "huang2 zhi1 feng1"),
+            ("黃之鋒", "WONG Chi-fung"),
+            ("黃之鋒", "Joshua Wong Chi-fung"),
+            ("鄒幸彤", "Chow Hang-tung"),
+            ("羅冠聰", "Nathan Law Kwun-chung"),
+            ("黎智英", "Jimmy Lai Chee-ying"),
+            ("戴耀廷", "Benny Tai Yiu-ting"),
         ] {
             assert!(meet(a, b), "{a} ~ {b}");
         }
+        assert_eq!(
+            shared_rules("黃之鋒", "Wong Chi-fung"),
+            vec![Rule::HongKong]
+        );
     }
 
     #[test]
@@ -194,6 +209,11 @@ mod tests {
         // Agnes Chow (周庭) and Chow Hang-tung (鄒幸彤) share only a surname.
         assert!(!meet("周庭", "鄒幸彤"));
         assert!(!meet("Agnes Chow", "Chow Hang-tung"));
+        assert!(!meet("周庭", "Chow Hang-tung"));
+        assert!(
+            !meet("Agnes Chow", "鄒幸彤"),
+            "one shared surname is not a match"
+        );
         assert!(!meet("Ilham Tohti", "Rahile Dawut"));
         assert!(!meet("王全璋", "王宇"));
     }

@@ -1,0 +1,153 @@
+//! Hong Kong names: Cantonese readings in the Hong Kong government's
+//! romanisation (黃 Wong, 陳 Chan, 周 and 鄒 Chow, 區 Au), from a table the
+//! crate ships (`data/hk_romanisation.tsv`, see its README for its source).
+//!
+//! The romanisation is not one system but habits: Kwun and Koon, Chee and
+//! Chi, Tai and Daai are the same syllable. Both sides are folded with
+//! [`fold`] before they meet.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::chinese::is_han;
+use crate::{Key, Rule};
+
+const TABLE: &str = include_str!("../data/hk_romanisation.tsv");
+
+/// At most this many readings of one character, and of one name.
+const READINGS_PER_CHAR: usize = 3;
+const MAX_KEYS: usize = 32;
+
+struct Readings {
+    by_char: HashMap<char, Vec<String>>,
+    syllables: HashSet<String>,
+}
+
+fn readings() -> &'static Readings {
+    static READINGS: OnceLock<Readings> = OnceLock::new();
+    READINGS.get_or_init(|| {
+        let mut by_char = HashMap::new();
+        let mut syllables = HashSet::new();
+        for line in TABLE.lines() {
+            let Some((ch, list)) = line.split_once('\t') else {
+                continue;
+            };
+            let Some(c) = ch.chars().next() else { continue };
+            let mut folded: Vec<String> = Vec::new();
+            for r in list.split(' ').map(fold) {
+                syllables.insert(r.clone());
+                if !folded.contains(&r) {
+                    folded.push(r);
+                }
+            }
+            by_char.insert(c, folded);
+        }
+        Readings { by_char, syllables }
+    })
+}
+
+/// Folds spelling habits of Cantonese romanisations together: voiced and
+/// aspirated initials (d/t, g/k, b/p, j/ch/ts), kw/gw/k, doubled vowels
+/// (aa, oo, ee), and a trailing h or r after a vowel (Loh, Hor).
+pub fn fold(syllable: &str) -> String {
+    let s = syllable.to_ascii_lowercase();
+    let (initial, rest) = [
+        ("tsz", "ch"),
+        ("ts", "ch"),
+        ("gw", "k"),
+        ("kw", "k"),
+        ("ch", "ch"),
+        ("j", "ch"),
+        ("z", "ch"),
+        ("g", "k"),
+        ("d", "t"),
+        ("b", "p"),
+    ]
+    .iter()
+    .find_map(|(from, to)| s.strip_prefix(from).map(|rest| (*to, rest)))
+    .unwrap_or(("", s.as_str()));
+    let mut rest = rest
+        .replace("oo", "u")
+        .replace("aa", "a")
+        .replace("ee", "i");
+    if rest.len() > 1 && (rest.ends_with('h') || rest.ends_with('r')) && !rest.ends_with("ch") {
+        rest.pop();
+    }
+    format!("{initial}{rest}")
+}
+
+/// Keys of a name in Chinese characters, read in Cantonese.
+pub fn keys_from_han(normal: &str) -> Vec<Key> {
+    let traditional = zhconv::zhconv(normal, zhconv::Variant::ZhHant);
+    let table = &readings().by_char;
+    let mut combos: Vec<Vec<String>> = vec![Vec::new()];
+    for c in traditional.chars().filter(|c| !c.is_whitespace()) {
+        if !is_han(c) {
+            return Vec::new();
+        }
+        let Some(options) = table.get(&c) else {
+            return Vec::new();
+        };
+        combos = combos
+            .into_iter()
+            .flat_map(|combo| {
+                options.iter().take(READINGS_PER_CHAR).map(move |o| {
+                    let mut next = combo.clone();
+                    next.push(o.clone());
+                    next
+                })
+            })
+            .take(MAX_KEYS)
+            .collect();
+    }
+    combos
+        .into_iter()
+        .filter_map(|c| Key::from_tokens(Rule::HongKong, c))
+        .collect()
+}
+
+/// The key of a name in Latin letters read as Hong Kong romanisation: every
+/// word a Cantonese syllable, or all but one (an English name beside the
+/// Chinese one, as in Joshua Wong Chi-fung) when at least two are.
+pub fn key_from_latin(normal: &str) -> Option<Key> {
+    let syllables = &readings().syllables;
+    let words: Vec<String> = normal
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .collect();
+    let known: Vec<String> = words
+        .iter()
+        .filter(|w| syllables.contains(*w))
+        .cloned()
+        .collect();
+    let unknown = words.len() - known.len();
+    if known.len() == words.len() || (unknown == 1 && known.len() >= 2) {
+        Key::from_tokens(Rule::HongKong, known)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spelling_habits_fold_together() {
+        assert_eq!(fold("Kwun"), fold("koon"));
+        assert_eq!(fold("Chee"), fold("chi"));
+        assert_eq!(fold("Tai"), fold("daai"));
+        assert_eq!(fold("Loh"), fold("lo"));
+    }
+
+    #[test]
+    fn reads_characters_in_either_set() {
+        let wong = key_from_latin("wong chi fung").unwrap();
+        assert!(keys_from_han("黃之鋒").contains(&wong));
+        assert!(
+            keys_from_han("黄之锋").contains(&wong),
+            "simplified characters read too"
+        );
+    }
+}
