@@ -160,6 +160,49 @@ pub fn user_password(data: &DataDir, name: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints one line per candidate: score, id, the matched name, then why.
+/// The command line is the operator's own: it sees every record.
+pub fn find_by_name(
+    data: &DataDir,
+    name: &str,
+    birth_year: Option<i32>,
+    sex: Option<String>,
+    limit: usize,
+) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let index = vigil_server::PersonIndex::build(&store)?;
+    let operator = vigil_server::Caller {
+        user: Some("cli".into()),
+        role: Some(Role::Admin),
+        csrf: None,
+    };
+    let facts = vigil_names::Facts { birth_year, sex };
+    let hits = index.search(name, &facts, &operator, limit);
+    if hits.is_empty() {
+        eprintln!("no one found under any spelling of {name:?}");
+        return Ok(ExitCode::FAILURE);
+    }
+    for hit in hits {
+        let why: Vec<String> = hit
+            .reasons
+            .iter()
+            .map(|r| format!("{} → {}: {}", r.query, r.name, r.rule.describe()))
+            .collect();
+        let conflicts = if hit.conflicts.is_empty() {
+            String::new()
+        } else {
+            format!("\tbut: {}", hit.conflicts.join(", "))
+        };
+        println!(
+            "{:.2}\t{}\t{}{conflicts}",
+            hit.score,
+            hit.id,
+            why.join("; ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn serve(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
     let store = open_store(data)?;
     run_server(Arc::new(store), bind)

@@ -73,6 +73,21 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Find people by a name in any script or spelling, best first, with why each matched.
+    Match {
+        #[command(flatten)]
+        data: DataDir,
+        /// The name: 伊力哈木·土赫提, Ilham Toxti, ئىلھام توختى, WONG Chi-fung, ...
+        name: String,
+        /// Year of birth, if known: a different one lowers a candidate.
+        #[arg(long)]
+        birth_year: Option<i32>,
+        /// female, male, other or unknown.
+        #[arg(long)]
+        sex: Option<String>,
+        #[arg(long, default_value = "10")]
+        limit: usize,
+    },
     /// Import JSON Lines or CSV files, all or nothing.
     Import(ImportArgs),
     /// Export records as JSON Lines or CSV, streaming, with no size cap.
@@ -175,6 +190,13 @@ fn main() -> ExitCode {
         Command::User {
             command: UserCommand::Password { data, name },
         } => commands::user_password(&data, &name),
+        Command::Match {
+            data,
+            name,
+            birth_year,
+            sex,
+            limit,
+        } => commands::find_by_name(&data, &name, birth_year, sex, limit),
         Command::Import(args) => commands::import(&args),
         Command::Export(args) => commands::export(&args),
     };

@@ -304,6 +304,45 @@ fn mapped_columns_and_legacy_encodings() {
     assert!(stderr(&unmapped).contains("--map"), "{}", stderr(&unmapped));
 }
 
+#[test]
+fn match_finds_a_person_from_another_script() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = init(tmp.path());
+    let csv = write(
+        tmp.path(),
+        "people.csv",
+        "names,birth_date\n伊力哈木·土赫提|Ilham Tohti,1969\n黃之鋒,1996\n陈卫,1969\n陈卫,1980\n",
+    );
+    ok(&vigil(
+        &data,
+        &["import", "--kind", "persons", csv.to_str().unwrap()],
+    ));
+    let out = ok(&vigil(&data, &["match", "Илһам Тохти"]));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.contains("伊力哈木·土赫提: Uyghur name across scripts"),
+        "{out}"
+    );
+    let out = ok(&vigil(&data, &["match", "WONG Chi-fung"]));
+    assert!(
+        out.contains("黃之鋒: Hong Kong (Cantonese) romanisation"),
+        "{out}"
+    );
+    // Two people named 陈卫: the one born in another year comes second, with the conflict.
+    let out = ok(&vigil(
+        &data,
+        &["match", "Chen Wei", "--birth-year", "1980"],
+    ));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        !lines[0].contains("but:") && lines[1].contains("but: born 1980 and 1969"),
+        "{out}"
+    );
+    let none = vigil(&data, &["match", "Nobody Atall"]);
+    assert!(!none.status.success() && stderr(&none).contains("no one found"));
+}
+
 fn real_file(name: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/real")

@@ -122,8 +122,13 @@ impl<Id: Clone + Eq + Hash> NameIndex<Id> {
                         query: query_name.clone(),
                         name: names[n as usize].clone(),
                     };
-                    if !candidate.reasons.contains(&reason) {
-                        candidate.reasons.push(reason);
+                    // One reason per name of theirs: the strongest.
+                    match candidate.reasons.iter_mut().find(|r| r.name == reason.name) {
+                        Some(r) if weight(r.rule.space()) < weight(reason.rule.space()) => {
+                            *r = reason
+                        }
+                        Some(_) => {}
+                        None => candidate.reasons.push(reason),
                     }
                 }
             }
@@ -139,7 +144,11 @@ impl<Id: Clone + Eq + Hash> NameIndex<Id> {
                 } else {
                     c.score *= 0.3;
                 }
-                c.reasons.sort_by_key(|r| r.rule);
+                c.reasons.sort_by(|a, b| {
+                    weight(b.rule.space())
+                        .total_cmp(&weight(a.rule.space()))
+                        .then(a.rule.cmp(&b.rule))
+                });
                 c
             })
             .collect();

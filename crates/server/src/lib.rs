@@ -10,6 +10,7 @@
 //! Errors are RFC 9457 problem documents ([`problem`]).
 
 pub mod auth;
+mod names;
 mod openapi;
 mod pages;
 mod problem;
@@ -24,6 +25,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use vigil_store::Store;
 
 pub use auth::Caller;
+pub use names::PersonIndex;
 pub use problem::Problem;
 
 /// Largest request body accepted, in bytes. Records are small; bulk data
@@ -35,6 +37,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub throttle: Arc<throttle::Throttle>,
     pub summaries: Arc<pages::SummaryCache>,
+    pub names: Arc<names::IndexCache>,
 }
 
 /// The whole application: health check, OpenAPI document, JSON API and web
@@ -44,6 +47,7 @@ pub fn router(store: Arc<dyn Store>) -> Router {
         store,
         throttle: Arc::default(),
         summaries: Arc::default(),
+        names: Arc::default(),
     };
     Router::new()
         .route("/healthz", get(healthz))

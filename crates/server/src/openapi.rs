@@ -200,6 +200,29 @@ fn build() -> Value {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Term"}}}},
             "responses": term_responses}}),
     );
+    let mut match_responses = problem_responses(&["400", "401"]);
+    match_responses.insert(
+        "200".into(),
+        json!({"description": "Candidates, best first, each with a score from 0 to 1, the reasons it matched and facts that conflict", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["name", "items"],
+            "properties": {"name": {"type": "string"}, "items": {"type": "array", "items": {"type": "object",
+                "required": ["id", "score", "reasons", "conflicts"],
+                "properties": {"id": {"type": "string", "format": "uuid"}, "score": {"type": "number"},
+                    "reasons": {"type": "array", "items": {"type": "object", "properties": {"rule": {"type": "string"}, "explanation": {"type": "string"}}}},
+                    "conflicts": {"type": "array", "items": {"type": "string"}}}}}}}}}}),
+    );
+    paths.insert(
+        "/api/v1/persons/match".into(),
+        json!({"get": {"operationId": "match_persons", "tags": ["persons"],
+            "description": "Finds people by a name in any script or spelling: Chinese characters (simplified or traditional), pinyin with or without tones, Wade-Giles, Hong Kong romanisation, Uyghur in Arabic, Latin or Cyrillic script or in Chinese transcription. Birth year and sex, where both sides have them, lower the score of a candidate that disagrees.",
+            "parameters": [
+                {"name": "name", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "birth_year", "in": "query", "schema": {"type": "integer"}},
+                {"name": "sex", "in": "query", "schema": {"type": "string", "enum": ["female", "male", "other", "unknown"]}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}}
+            ],
+            "responses": match_responses}}),
+    );
     paths.insert(
         "/healthz".into(),
         json!({"get": {"operationId": "healthz", "security": [], "responses": {"200": {"description": "The server is up"}}}}),

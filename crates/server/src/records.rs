@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/vocabularies", get(vocabularies))
         .route("/vocabularies/{name}/terms", post(add_term))
+        .route("/persons/match", get(crate::names::match_persons))
         .route("/{kind}", get(list).post(create))
         .route("/{kind}/{id}", get(read).put(update).delete(remove))
         .route("/{kind}/{id}/history", get(history))

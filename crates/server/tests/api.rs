@@ -613,3 +613,159 @@ async fn deleting_a_referenced_record_is_a_conflict() {
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
     assert_eq!(content_type(&h), "application/problem+json");
 }
+
+#[tokio::test]
+async fn persons_match_across_scripts_with_reasons() {
+    let s = Server::start().await;
+    let ilham = s.post("/api/v1/persons", json!({"names":[{"text":"伊力哈木·土赫提"},{"text":"Ilham Tohti"}],"birth_date":"1969","confidentiality":"public"})).await;
+    let joshua = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"黃之鋒"}],"confidentiality":"internal"}),
+        )
+        .await;
+    s.post(
+        "/api/v1/persons",
+        json!({"names":[{"text":"Witness C"}],"protected":true,"confidentiality":"internal"}),
+    )
+    .await;
+    s.post(
+        "/api/v1/persons",
+        json!({"names":[{"text":"Secret Person"}],"confidentiality":"restricted"}),
+    )
+    .await;
+    let find = |name: &str, token: String| {
+        let url = format!(
+            "{}/api/v1/persons/match?{}",
+            s.base,
+            serde_urlencoded_pair("name", name)
+        );
+        let client = s.client.clone();
+        async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    for query in ["Илһам Тохти", "ئىلھام توختى", "Ilham Toxti"] {
+        let v = find(query, s.viewer.clone()).await;
+        assert_eq!(v["items"][0]["id"], ilham["id"], "{query}: {v}");
+        assert!(!v["items"][0]["reasons"].as_array().unwrap().is_empty());
+    }
+    let v = find("WONG Chi-fung", s.viewer.clone()).await;
+    assert_eq!(v["items"][0]["id"], joshua["id"]);
+    assert!(
+        v["items"][0]["reasons"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("Hong Kong"),
+        "{v}"
+    );
+    // A conflicting birth year keeps the match but says why it is doubtful.
+    let url = format!(
+        "{}/api/v1/persons/match?name=Ilham%20Tohti&birth_year=1980",
+        s.base
+    );
+    let v: Value = s
+        .client
+        .get(url)
+        .bearer_auth(&s.viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["items"][0]["conflicts"][0], "born 1980 and 1969");
+    // What a viewer may not see is not found by name either.
+    assert!(find("Witness C", s.viewer.clone()).await["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(find("Secret Person", s.viewer.clone()).await["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        find("Secret Person", s.editor.clone()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // A record written after the index was built is found at once.
+    let late = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"Rahile Dawut"}]}),
+        )
+        .await;
+    assert_eq!(
+        find("راھىلە داۋۇت", s.viewer.clone()).await["items"][0]["id"],
+        late["id"]
+    );
+    let (st, _, v) = s
+        .call(Method::GET, "/api/v1/persons/match", Some(&s.viewer), None)
+        .await;
+    assert_eq!(
+        (st, v["errors"][0]["parameter"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("name"))
+    );
+    assert_eq!(
+        s.call(Method::GET, "/api/v1/persons/match?name=x", None, None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+fn serde_urlencoded_pair(key: &str, value: &str) -> String {
+    reqwest::Url::parse_with_params("http://x/", &[(key, value)])
+        .unwrap()
+        .query()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_people_search_box_finds_names_in_other_scripts() {
+    let s = Server::start().await;
+    s.post(
+        "/api/v1/persons",
+        json!({"names":[{"text":"伊力哈木·土赫提"}],"confidentiality":"public"}),
+    )
+    .await;
+    s.post(
+        "/api/v1/persons",
+        json!({"names":[{"text":"ئىلھام توختى"}],"confidentiality":"internal"}),
+    )
+    .await;
+    let url = format!(
+        "{}/persons?{}",
+        s.base,
+        serde_urlencoded_pair("q", "Ilham Tohti")
+    );
+    let html = s
+        .client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("伊力哈木·土赫提") && html.contains("Uyghur name across scripts"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("ئىلھام توختى"),
+        "a visitor does not see the internal record"
+    );
+}

@@ -262,11 +262,42 @@ async fn list(
             ("cursor", &id),
         ])
     });
+    // People are also found by any spelling of their name, in any script.
+    let mut name_matches = Vec::new();
+    if kind == Kind::Person && !params.q.trim().is_empty() && params.cursor.is_empty() {
+        let index = match state.names.get(&ctx.store).await {
+            Ok(i) => i,
+            Err(_) => return page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } }),
+        };
+        for hit in index.search(&params.q, &vigil_names::Facts::default(), &ctx.caller, 10) {
+            if let Some(r) = match ctx.get(Kind::Person, hit.id).await {
+                Ok(r) => r,
+                Err(r) => return r,
+            } {
+                name_matches.push((r, hit));
+            }
+        }
+    }
     let markup = html! {
         div.heading {
             h1 { (title) }
             @if ctx.caller.has(Role::Editor) {
                 a.button href={ "/" (kind.plural()) "/new" } { (lang.t("new-record")) }
+            }
+        }
+        @if !name_matches.is_empty() {
+            section.name-matches {
+                h2 { (lang.t("name-matches")) }
+                ol { @for (r, hit) in &name_matches {
+                    li {
+                        (record_link(r, lang, &ctx.caller)) " "
+                        span.muted { (format!("{:.0}%", hit.score * 100.0)) }
+                        @if let Some(reason) = hit.reasons.first() {
+                            " — " (user_text(&reason.name)) ": " (lang.t(&format!("rule-{:?}", reason.rule)))
+                        }
+                        @if !hit.conflicts.is_empty() { " " span.error { "(" (hit.conflicts.join(", ")) ")" } }
+                    }
+                } }
             }
         }
         form.filters method="get" action=(here) {
