@@ -18,7 +18,8 @@ pub fn has_han(text: &str) -> bool {
 
 /// Characters whose reading as a surname differs from their commonest
 /// reading.
-const SURNAME_READINGS: [(char, &str); 24] = [
+const SURNAME_READINGS: [(char, &str); 25] = [
+    ('薄', "bo"),
     ('曾', "zeng"),
     ('单', "shan"),
     ('解', "xie"),
@@ -67,10 +68,9 @@ pub fn pinyin_tokens(normal: &str) -> Vec<String> {
                     })
                     .flatten();
                 first_han = false;
-                match surname
-                    .map(str::to_string)
-                    .or_else(|| c.to_pinyin().map(|p| p.plain().to_string()))
-                {
+                // ü is written u in names: Lü Pin is as often Lu Pin.
+                let reading = || c.to_pinyin().map(|p| p.plain().replace(['ü', 'v'], "u"));
+                match surname.map(str::to_string).or_else(reading) {
                     Some(reading) => tokens.push(reading),
                     None => tokens.push(c.to_string()),
                 }
