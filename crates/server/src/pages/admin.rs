@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Extension, Form, Router};
+use axum::{Form, Router};
 use maud::{html, Markup};
 use serde::Deserialize;
 use vigil_model::vocabulary::LABEL_LANGUAGES;
@@ -17,7 +17,6 @@ use vigil_store::{Role, StoreError, MIN_PASSWORD_CHARS};
 use super::forms::{choices, f, fields, Choices, FormState, FormView, Section, Widget};
 use super::view::{blocking, Ctx};
 use super::{csrf_field, layout, page, query, role_key, user_text, Lang};
-use crate::auth::Caller;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -89,16 +88,7 @@ async fn admin_form(
     })
 }
 
-async fn users(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
-    Query(added): Query<Added>,
-) -> Response {
-    let ctx = match Ctx::new(&app, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn users(ctx: Ctx, Query(added): Query<Added>) -> Response {
     // The role list starts with the least powerful role.
     users_page(
         &ctx,
@@ -151,16 +141,8 @@ async fn users_page(
     page(status, layout(&ctx.frame(title, "/admin/users"), markup))
 }
 
-async fn add_user(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
-    Form(sent): Form<Vec<(String, String)>>,
-) -> Response {
-    let ctx = match Ctx::new(&app, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn add_user(ctx: Ctx, Form(sent): Form<Vec<(String, String)>>) -> Response {
+    let lang = ctx.lang;
     let state = FormState::from_submission(USER_FORM, sent);
     let name = state.value("name").trim().to_string();
     let password = state.value("password").to_string();
@@ -217,16 +199,7 @@ fn server_error(e: &StoreError) -> Response {
     page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } })
 }
 
-async fn vocabularies(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
-    Query(added): Query<Added>,
-) -> Response {
-    let ctx = match Ctx::new(&app, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn vocabularies(ctx: Ctx, Query(added): Query<Added>) -> Response {
     vocabularies_page(
         &ctx,
         &FormState::default(),
@@ -299,14 +272,10 @@ async fn vocabularies_page(
 
 async fn add_term(
     State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
+    ctx: Ctx,
     Form(sent): Form<Vec<(String, String)>>,
 ) -> Response {
-    let ctx = match Ctx::new(&app, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let lang = ctx.lang;
     let state = FormState::from_submission(TERM_FORM, sent);
     let text = |name: &str| state.value(name).trim().to_string();
     let vocabulary = text("vocabulary");

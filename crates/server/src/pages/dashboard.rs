@@ -7,14 +7,12 @@ use std::sync::{Arc, Mutex};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use maud::{html, Markup};
 use vigil_model::{Body, Confidentiality, Kind, RecordId};
 use vigil_store::{Store, StoreError, Summary};
 
 use super::view::{blocking, kind_key, Ctx};
 use super::{layout, page, user_text, Lang};
-use crate::auth::Caller;
 use crate::AppState;
 
 /// How many detained people, areas and recent changes the page lists.
@@ -137,15 +135,8 @@ fn link(cached: &Cached, lang: Lang, kind: Kind, id: RecordId) -> Markup {
     html! { a href={ "/" (kind.plural()) "/" (id) } { (user_text(&text)) } }
 }
 
-pub async fn dashboard(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
-) -> Response {
-    let ctx = match Ctx::new(&state, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let lang = ctx.lang;
     let cached = match state
         .summaries
         .get(&ctx.store, ctx.caller.max_confidentiality())
@@ -218,6 +209,7 @@ pub async fn dashboard(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Caller;
     use vigil_store::Role;
 
     /// The role whose confidentiality cap is `level`.

@@ -13,11 +13,11 @@ use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Extension, Form, Router};
+use axum::{Form, Router};
 use maud::{html, Markup};
 use serde_json::{Map, Value};
 use vigil_model::{Body, FieldError, Kind, Record, RecordId, ValidationErrors};
@@ -1321,18 +1321,9 @@ async fn form_page(
     page(status, layout(&ctx.frame(title, here), markup))
 }
 
-async fn new_form(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
-    Path(kind): Path<String>,
-) -> Response {
+async fn new_form(ctx: Ctx, Path(kind): Path<String>) -> Response {
     let Ok(kind) = Kind::from_str(&kind) else {
-        return not_found(lang, &caller);
-    };
-    let ctx = match Ctx::new(&app, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
+        return not_found(ctx.lang, &ctx.caller);
     };
     let defaults = serde_json::json!({ "confidentiality": "internal" });
     let state = FormState::from_json(spec(kind), &defaults, 2);
@@ -1355,18 +1346,13 @@ fn read_body(kind: Kind, state: &FormState, lang: Lang) -> Result<(Body, Rows), 
 }
 
 async fn create(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
+    ctx: Ctx,
     Path(kind): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
+    let lang = ctx.lang;
     let Ok(kind) = Kind::from_str(&kind) else {
-        return not_found(lang, &caller);
-    };
-    let ctx = match Ctx::new(&app, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
+        return not_found(ctx.lang, &ctx.caller);
     };
     let state = FormState::from_submission(spec(kind), fields);
     let errors = match read_body(kind, &state, lang) {
@@ -1412,16 +1398,7 @@ async fn editable(ctx: &Ctx, kind: &str, id: &str) -> Result<(Kind, Record), Res
     }
 }
 
-async fn edit_form(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
-    Path((kind, id)): Path<(String, String)>,
-) -> Response {
-    let ctx = match Ctx::new(&app, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn edit_form(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
     let (kind, record) = match editable(&ctx, &kind, &id).await {
         Ok(r) => r,
         Err(r) => return r,
@@ -1443,16 +1420,11 @@ async fn edit_form(
 }
 
 async fn update(
-    State(app): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
+    ctx: Ctx,
     Path((kind, id)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let ctx = match Ctx::new(&app, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let lang = ctx.lang;
     let (kind, record) = match editable(&ctx, &kind, &id).await {
         Ok(r) => r,
         Err(r) => return r,

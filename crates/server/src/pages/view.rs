@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Extension, Router};
+use axum::Router;
 use maud::{html, Markup};
 use serde::Deserialize;
 use vigil_model::{
@@ -103,6 +103,25 @@ impl Ctx {
     }
 }
 
+/// Page handlers take a `Ctx`: the caller (set by the authorisation layer),
+/// the page language and the vocabularies.
+impl axum::extract::FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or_default();
+        let Ok(lang) = Lang::from_request_parts(parts, state).await;
+        Ctx::new(state, caller, lang).await
+    }
+}
+
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Response> {
@@ -193,23 +212,19 @@ const PAGE_SIZE: u32 = 50;
 
 async fn list(
     State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
+    ctx: Ctx,
     Path(kind): Path<String>,
     Query(params): Query<ListQuery>,
 ) -> Response {
+    let lang = ctx.lang;
     let Ok(kind) = Kind::from_str(&kind) else {
         return super::message(
             lang,
-            &caller,
+            &ctx.caller,
             StatusCode::NOT_FOUND,
             "not-found-title",
             "not-found-body",
         );
-    };
-    let ctx = match Ctx::new(&state, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
     };
     let id_of = |s: &str| RecordId::from_str(s.trim()).ok();
     let date_of = |s: &str| {
@@ -382,16 +397,8 @@ pub fn enum_code<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
-async fn show(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
-    Path((kind, id)): Path<(String, String)>,
-) -> Response {
-    let ctx = match Ctx::new(&state, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
+    let lang = ctx.lang;
     let (Ok(kind), Ok(id)) = (Kind::from_str(&kind), RecordId::from_str(&id)) else {
         return not_found_page(&ctx);
     };
@@ -860,16 +867,8 @@ async fn claim_page(ctx: &Ctx, record: &Record, c: &Claim) -> Result<Markup, Res
     })
 }
 
-async fn history(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    lang: Lang,
-    Path((kind, id)): Path<(String, String)>,
-) -> Response {
-    let ctx = match Ctx::new(&state, caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn history(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
+    let lang = ctx.lang;
     let (Ok(kind), Ok(id)) = (Kind::from_str(&kind), RecordId::from_str(&id)) else {
         return not_found_page(&ctx);
     };
