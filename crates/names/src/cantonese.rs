@@ -14,6 +14,22 @@ use crate::{Key, Rule};
 
 const TABLE: &str = include_str!("../data/hk_romanisation.tsv");
 
+/// Readings Hong Kong names use that the table lacks (Martin Lee Chu-ming
+/// 李柱銘, Leung Chun-ying 梁振英, Jimmy Sham 岑子杰, Eddie Chu Hoi-dick
+/// 朱凱廸, ...). They come first: a name is read as names are written.
+const NAME_READINGS: &[(char, &str)] = &[
+    ('柱', "chu"),
+    ('孟', "man"),
+    ('振', "chun"),
+    ('鈺', "yok"),
+    ('彥', "yuen"),
+    ('茂', "mo"),
+    ('靄', "ngoi"),
+    ('岑', "sham"),
+    ('廸', "dick"),
+    ('迪', "dick"),
+];
+
 /// At most this many readings of one character, and of one name.
 const READINGS_PER_CHAR: usize = 3;
 const MAX_KEYS: usize = 32;
@@ -42,6 +58,13 @@ fn readings() -> &'static Readings {
             }
             by_char.insert(c, folded);
         }
+        for (c, reading) in NAME_READINGS {
+            let reading = fold(reading);
+            syllables.insert(reading.clone());
+            let list: &mut Vec<String> = by_char.entry(*c).or_default();
+            list.retain(|r| *r != reading);
+            list.insert(0, reading);
+        }
         Readings { by_char, syllables }
     })
 }
@@ -52,7 +75,7 @@ fn readings() -> &'static Readings {
 pub fn fold(syllable: &str) -> String {
     let s = syllable.to_ascii_lowercase();
     let (initial, rest) = [
-        ("tsz", "ch"),
+        ("tsz", "chi"),
         ("ts", "ch"),
         ("gw", "k"),
         ("kw", "k"),
