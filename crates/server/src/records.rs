@@ -329,7 +329,7 @@ async fn list(
     let filter = Filter {
         record_type: params.get("type").filter(|v| !v.is_empty()).cloned(),
         place: id_param("place")?,
-        person: id_param("person")?,
+        linked_to: id_param("person")?,
         from: date_param("from")?,
         to: date_param("to")?,
         text: params.get("q").filter(|v| !v.trim().is_empty()).cloned(),

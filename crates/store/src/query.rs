@@ -10,9 +10,10 @@ pub struct Filter {
     /// Records located at this place (an event's place, an organisation's
     /// place, a place's parent).
     pub place: Option<RecordId>,
-    /// Records that involve this person (event participants, claim
-    /// subjects, relations).
-    pub person: Option<RecordId>,
+    /// Records that point at this record: the events a person takes part
+    /// in, the claims about a record or from a source, the claims linking to
+    /// a claim. (The API calls this filter `person`, its commonest use.)
+    pub linked_to: Option<RecordId>,
     /// Dates overlapping `[from, to]`, as `YYYY-MM-DD` or shorter prefixes.
     pub from: Option<String>,
     pub to: Option<String>,

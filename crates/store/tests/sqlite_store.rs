@@ -254,7 +254,7 @@ fn filters_by_type_hierarchy_place_hierarchy_person_date_text_and_confidentialit
     );
     assert_eq!(
         ids(Filter {
-            person: Some(p),
+            linked_to: Some(p),
             ..all.clone()
         })
         .len(),

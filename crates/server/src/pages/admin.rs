@@ -89,7 +89,6 @@ async fn admin_form(
 }
 
 async fn users(ctx: Ctx, Query(added): Query<Added>) -> Response {
-    // The role list starts with the least powerful role.
     users_page(
         &ctx,
         &FormState::default(),
@@ -173,7 +172,7 @@ async fn add_user(ctx: Ctx, Form(sent): Form<Vec<(String, String)>>) -> Response
             Ok(Err(StoreError::Invalid(e))) => errors = e,
             Ok(Err(StoreError::Duplicate(_))) => errors.push("/name", lang.t("user-exists")),
             Ok(Err(e)) => return server_error(&e),
-            Err(_) => return page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } }),
+            Err(_) => return super::server_error(),
         }
     }
     users_page(
@@ -196,7 +195,7 @@ fn created(at: time::OffsetDateTime) -> String {
 
 fn server_error(e: &StoreError) -> Response {
     tracing::error!(error = %e, "store failure on an administration page");
-    page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } })
+    super::server_error()
 }
 
 async fn vocabularies(ctx: Ctx, Query(added): Query<Added>) -> Response {
@@ -313,7 +312,7 @@ async fn add_term(
             }
             Ok(Err(StoreError::Invalid(e))) => errors = e,
             Ok(Err(e)) => return server_error(&e),
-            Err(_) => return page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } }),
+            Err(_) => return super::server_error(),
         }
     }
     // The list must show the vocabularies as they are now.

@@ -1366,7 +1366,7 @@ async fn create(
                 }
                 Ok(Err(StoreError::Invalid(errors))) => rows.to_form(errors, lang),
                 Ok(Err(e)) => return server_error(&e),
-                Err(_) => return page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } }),
+                Err(_) => return super::server_error(),
             }
         }
     };
@@ -1383,7 +1383,7 @@ async fn create(
 
 fn server_error(e: &StoreError) -> Response {
     tracing::error!(error = %e, "store failure on a form");
-    page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } })
+    super::server_error()
 }
 
 /// The record behind an edit URL, if the caller may see it.
@@ -1451,7 +1451,7 @@ async fn update(
                 }
                 Ok(Err(StoreError::NotFound { .. })) => return not_found(lang, &ctx.caller),
                 Ok(Err(e)) => return server_error(&e),
-                Err(_) => return page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } }),
+                Err(_) => return super::server_error(),
             }
         }
     };

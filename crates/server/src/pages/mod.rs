@@ -180,6 +180,15 @@ fn message_page(
     message(lang, &caller, status, title_key, body_key)
 }
 
+/// The page for a failure that is the server's, not the user's. The cause
+/// is in the log; the page says only that.
+pub fn server_error() -> Response {
+    page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        html! { h1 { "500" } p { "The server could not complete this request; the administrator can find the cause in its log." } },
+    )
+}
+
 pub fn forbidden(request: &Request, _needed: Role) -> Response {
     message_page(
         request,

@@ -83,6 +83,25 @@ impl Ctx {
             .records)
     }
 
+    /// Records of `kind` that point at `id` (events of a person, claims
+    /// about a record or from a source, claims linking to a claim).
+    pub async fn linking_to(
+        &self,
+        kind: Kind,
+        id: RecordId,
+        limit: u32,
+    ) -> Result<Vec<Record>, Response> {
+        self.list(
+            kind,
+            Filter {
+                linked_to: Some(id),
+                ..Filter::default()
+            },
+            limit,
+        )
+        .await
+    }
+
     /// A link to a record, labelled, or a note that it is not visible.
     pub async fn link(&self, kind: Kind, id: RecordId) -> Result<Markup, Response> {
         Ok(match self.get(kind, id).await? {
@@ -129,15 +148,9 @@ pub async fn blocking<T: Send + 'static>(
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "store failure on a page");
-            Err(page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                html! { h1 { "500" } },
-            ))
+            Err(super::server_error())
         }
-        Err(_) => Err(page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            html! { h1 { "500" } },
-        )),
+        Err(_) => Err(super::server_error()),
     }
 }
 
@@ -235,7 +248,7 @@ async fn list(
     let filter = Filter {
         record_type: Some(params.record_type.trim().to_string()).filter(|t| !t.is_empty()),
         place: id_of(&params.place),
-        person: id_of(&params.person),
+        linked_to: id_of(&params.person),
         from: date_of(&params.from),
         to: date_of(&params.to),
         text: Some(params.q.trim().to_string()).filter(|t| !t.is_empty()),
@@ -282,7 +295,7 @@ async fn list(
     if kind == Kind::Person && !params.q.trim().is_empty() && params.cursor.is_empty() {
         let index = match state.names.get(&ctx.store).await {
             Ok(i) => i,
-            Err(_) => return page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } }),
+            Err(_) => return super::server_error(),
         };
         for hit in index.search(&params.q, &vigil_names::Facts::default(), &ctx.caller, 10) {
             if let Some(r) = match ctx.get(Kind::Person, hit.id).await {
@@ -530,30 +543,12 @@ async fn person_page(ctx: &Ctx, record: &Record, p: &Person) -> Result<Markup, R
             None => by_script.push((script, vec![name])),
         }
     }
-    let mut events = ctx
-        .list(
-            Kind::Event,
-            Filter {
-                person: Some(record.id),
-                ..Filter::default()
-            },
-            500,
-        )
-        .await?;
+    let mut events = ctx.linking_to(Kind::Event, record.id, 500).await?;
     events.sort_by_key(|r| match &r.body {
         Body::Event(e) => e.date.as_ref().and_then(|d| d.bounds().earliest),
         _ => None,
     });
-    let claims = ctx
-        .list(
-            Kind::Claim,
-            Filter {
-                person: Some(record.id),
-                ..Filter::default()
-            },
-            200,
-        )
-        .await?;
+    let claims = ctx.linking_to(Kind::Claim, record.id, 200).await?;
     let mut relations = Vec::new();
     for r in &p.relations {
         relations.push((ctx.link(Kind::Person, r.person).await?, r));
@@ -755,16 +750,7 @@ async fn organization_page(ctx: &Ctx, o: &Organization) -> Result<Markup, Respon
 
 async fn source_page(ctx: &Ctx, record: &Record, s: &Source) -> Result<Markup, Response> {
     let lang = ctx.lang;
-    let claims = ctx
-        .list(
-            Kind::Claim,
-            Filter {
-                person: Some(record.id),
-                ..Filter::default()
-            },
-            500,
-        )
-        .await?;
+    let claims = ctx.linking_to(Kind::Claim, record.id, 500).await?;
     Ok(html! {
         dl {
             (field(lang.t("field-source-type"), html! { (lang.t(&format!("source-{}", enum_code(&s.source_kind)))) }))
@@ -796,17 +782,7 @@ async fn claim_page(ctx: &Ctx, record: &Record, c: &Claim) -> Result<Markup, Res
             related.insert(other.id, (other, l.kind));
         }
     }
-    for other in ctx
-        .list(
-            Kind::Claim,
-            Filter {
-                person: Some(record.id),
-                ..Filter::default()
-            },
-            200,
-        )
-        .await?
-    {
+    for other in ctx.linking_to(Kind::Claim, record.id, 200).await? {
         let kind = match &other.body {
             Body::Claim(oc) => oc
                 .links
@@ -876,7 +852,7 @@ async fn history(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response
     let entries = match tokio::task::spawn_blocking(move || store.history(kind, id)).await {
         Ok(Ok(e)) => e,
         Ok(Err(StoreError::NotFound { .. })) => return not_found_page(&ctx),
-        _ => return page(StatusCode::INTERNAL_SERVER_ERROR, html! { h1 { "500" } }),
+        _ => return super::server_error(),
     };
     // A record that was ever beyond the caller's level stays private in its past.
     if entries

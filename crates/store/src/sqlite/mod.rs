@@ -534,9 +534,9 @@ impl Store for SqliteStore {
             );
             args.push(Sql::Blob(key(place).to_vec()));
         }
-        if let Some(person) = filter.person {
+        if let Some(target) = filter.linked_to {
             sql.push_str(" AND id IN (SELECT from_id FROM record_links WHERE to_id = ?)");
-            args.push(Sql::Blob(key(person).to_vec()));
+            args.push(Sql::Blob(key(target).to_vec()));
         }
         if let Some(from) = &filter.from {
             sql.push_str(" AND date_end >= ?");
