@@ -86,6 +86,21 @@ const MIGRATIONS: &[&str] = &[
         expires_at  TEXT NOT NULL
     );
     "#,
+    // 3: the match keys of people's names (see vigil-names), written in the
+    // same transaction as the person. Append-only: a write adds a row and the
+    // newest row of a person wins (NULL keys: deleted), so `seq` doubles as a
+    // change feed that a name index held in memory follows.
+    r#"
+    CREATE TABLE person_name_keys (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        person          BLOB NOT NULL,
+        keys            TEXT,
+        birth_year      INTEGER,
+        sex             TEXT,
+        confidentiality INTEGER NOT NULL,
+        protected       INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// Brings the database up to the newest schema this build knows.
