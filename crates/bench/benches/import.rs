@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use vigil_bench::{peak_rss_bytes, write_persons_and_events};
+use vigil_bench::{peak_rss_bytes, write_persons_and_events, write_persons_csv};
 use vigil_store::{ImportItem, ImportProblem, SqliteStore, Store};
 
 fn main() {
@@ -25,7 +25,8 @@ fn main() {
         let (input, db) = (PathBuf::from(&args[pos + 2]), PathBuf::from(&args[pos + 3]));
         let started = Instant::now();
         let n = match phase.as_str() {
-            "vigil" => run_vigil(&input, &db),
+            "vigil" => run_vigil(&input, &db, None),
+            "vigil-csv" => run_vigil(&input, &db, Some(vigil_model::Kind::Person)),
             "baseline" => run_baseline(&input, &db),
             "read" => run_read_only(&input),
             "same-schema" => run_baseline_same_schema(&input, &db),
@@ -69,23 +70,7 @@ fn main() {
         ("vigil", "vigil import (parse, validate, index, history)"),
     ] {
         let db = dir.path().join(format!("{phase}.sqlite3"));
-        let out = Command::new(std::env::current_exe().expect("own path"))
-            .args(["--phase", phase])
-            .arg(&input)
-            .arg(&db)
-            .output()
-            .expect("running a phase");
-        assert!(
-            out.status.success(),
-            "{phase} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
-        let fields: Vec<f64> = text
-            .split_whitespace()
-            .filter_map(|f| f.parse().ok())
-            .collect();
-        let (n, secs, rss) = (fields[0], fields[1], fields[2]);
+        let (n, secs, rss) = run_phase(phase, &input, &db);
         let rate = n / secs;
         rates.push(rate);
         println!(
@@ -95,12 +80,50 @@ fn main() {
     }
     println!("vigil / baseline A throughput: {:.2}", rates[3] / rates[0]);
     println!("vigil / baseline B throughput: {:.2}", rates[3] / rates[1]);
+
+    // A persons CSV, as `vigil import --kind persons people.csv` reads it,
+    // with every person's name keys written beside them.
+    let csv = dir.path().join("persons.csv");
+    write_persons_csv(&csv, records).expect("writing generated CSV");
+    let db = dir.path().join("csv.sqlite3");
+    let (n, secs, rss) = run_phase("vigil-csv", &csv, &db);
+    println!(
+        "{:<44} {secs:>10.2} {:>14.0} {:>10.0} MiB",
+        "vigil import of a persons CSV (with name keys)",
+        n / secs,
+        rss / 1048576.0
+    );
+}
+
+/// Runs one contender in a child process: (records, seconds, peak RSS).
+fn run_phase(phase: &str, input: &Path, db: &Path) -> (f64, f64, f64) {
+    let out = Command::new(std::env::current_exe().expect("own path"))
+        .args(["--phase", phase])
+        .arg(input)
+        .arg(db)
+        .output()
+        .expect("running a phase");
+    assert!(
+        out.status.success(),
+        "{phase} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    (fields[0], fields[1], fields[2])
 }
 
 /// The real import path: the reader `vigil import` uses, into the store.
-fn run_vigil(input: &Path, db: &Path) -> u64 {
+fn run_vigil(input: &Path, db: &Path, kind: Option<vigil_model::Kind>) -> u64 {
     let store = SqliteStore::open(db).expect("store");
-    let reader = vigil_ingest::open(input, &vigil_ingest::ReadOptions::default()).expect("reader");
+    let options = vigil_ingest::ReadOptions {
+        kind,
+        ..vigil_ingest::ReadOptions::default()
+    };
+    let reader = vigil_ingest::open(input, &options).expect("reader");
     let mut items = reader.map(|r| {
         r.map(|p| ImportItem {
             id: p.id,

@@ -125,3 +125,30 @@ pub fn write_persons_and_events(path: &Path, persons: u64) -> io::Result<u64> {
     out.flush()?;
     Ok(persons * 2)
 }
+
+/// A persons CSV as a spreadsheet user would bring it: names in two
+/// scripts separated by `|`, sex, birth year; ids derived from the rows.
+pub fn write_persons_csv(path: &Path, persons: u64) -> io::Result<u64> {
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    let mut rng = Rng::new(7);
+    writeln!(out, "names,sex,birth_date,description")?;
+    for i in 0..persons {
+        let names = if rng.next_u64().is_multiple_of(3) {
+            let (ug, latin) = rng.pick(&UYGHUR);
+            format!("{ug}|{latin} {}", i % 9973)
+        } else {
+            let (s, sl) = rng.pick(&SURNAMES);
+            let (g, gl) = rng.pick(&GIVEN);
+            format!("{s}{g}|{sl} {gl} {}", i % 9973)
+        };
+        let sex = if rng.next_u64().is_multiple_of(2) {
+            "f"
+        } else {
+            "m"
+        };
+        let year = 1940 + rng.next_u64() % 70;
+        writeln!(out, "{names},{sex},{year},row {i}")?;
+    }
+    out.flush()?;
+    Ok(persons)
+}

@@ -177,17 +177,14 @@ pub fn find_by_name(
         csrf: None,
     };
     let facts = vigil_names::Facts { birth_year, sex };
-    let hits = index.search(name, &facts, &operator, limit);
+    let hits = index.search(&store, name, &facts, &operator, limit)?;
+    let hits = vigil_server::fold_for(&store, &operator, hits)?;
     if hits.is_empty() {
         eprintln!("no one found under any spelling of {name:?}");
         return Ok(ExitCode::FAILURE);
     }
     for hit in hits {
-        let why: Vec<String> = hit
-            .reasons
-            .iter()
-            .map(|r| format!("{} → {}: {}", r.query, r.name, r.rule.describe()))
-            .collect();
+        let why: Vec<String> = hit.reasons.iter().map(|r| r.explanation()).collect();
         let conflicts = if hit.conflicts.is_empty() {
             String::new()
         } else {
@@ -200,6 +197,63 @@ pub fn find_by_name(
             why.join("; ")
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A person's label for the operator's terminal.
+fn person_label(store: &dyn Store, id: vigil_model::RecordId) -> Result<String> {
+    Ok(store
+        .get(Kind::Person, id)?
+        .map(|r| r.body.label())
+        .unwrap_or_else(|| "(deleted)".into()))
+}
+
+/// Finds likely duplicate people and keeps them for review; one line per
+/// pair: score, both ids and names, why, and what disagrees.
+pub fn duplicates_scan(data: &DataDir) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let pairs = vigil_server::duplicates::scan(&store)?;
+    for p in &pairs {
+        let why: Vec<&str> = p.reasons.iter().map(|r| r.explanation.as_str()).collect();
+        let conflicts = if p.conflicts.is_empty() {
+            String::new()
+        } else {
+            format!("\tbut: {}", p.conflicts.join(", "))
+        };
+        println!(
+            "{:.2}\t{} {}\t{} {}\t{}{conflicts}",
+            p.score,
+            p.a,
+            person_label(&store, p.a)?,
+            p.b,
+            person_label(&store, p.b)?,
+            why.join("; ")
+        );
+    }
+    let n = pairs.len();
+    store.set_duplicate_candidates(pairs)?;
+    eprintln!("{n} likely duplicate pair(s) kept for review at /duplicates.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Applies the automatic merges the rules allow and prints each one.
+pub fn duplicates_auto_merge(data: &DataDir) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let merged = store.auto_merge()?;
+    for m in &merged {
+        println!(
+            "merged\t{:.2}\t{} {}\t{} {}",
+            m.score,
+            m.a,
+            person_label(&store, m.a)?,
+            m.b,
+            person_label(&store, m.b)?
+        );
+    }
+    eprintln!(
+        "{} automatic merge(s); each can be undone on the person's page.",
+        merged.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -88,6 +88,11 @@ enum Command {
         #[arg(long, default_value = "10")]
         limit: usize,
     },
+    /// Find likely duplicate people for review, and merge the near-certain ones.
+    Duplicates {
+        #[command(subcommand)]
+        command: DuplicatesCommand,
+    },
     /// Import JSON Lines or CSV files, all or nothing.
     Import(ImportArgs),
     /// Export records as JSON Lines or CSV, streaming, with no size cap.
@@ -105,6 +110,23 @@ enum TokenCommand {
         /// admin, editor or viewer.
         #[arg(long)]
         role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DuplicatesCommand {
+    /// Look up every person's names in the name index and keep the likely
+    /// duplicate pairs (score 0.6 or more) for review in the web interface.
+    Scan {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Merge the pairs of the last scan that score 0.9 or more with no
+    /// conflicting facts, unless someone decided anything about them or
+    /// decided that either side is not the same person. Prints each merge.
+    AutoMerge {
+        #[command(flatten)]
+        data: DataDir,
     },
 }
 
@@ -197,6 +219,12 @@ fn main() -> ExitCode {
             sex,
             limit,
         } => commands::find_by_name(&data, &name, birth_year, sex, limit),
+        Command::Duplicates {
+            command: DuplicatesCommand::Scan { data },
+        } => commands::duplicates_scan(&data),
+        Command::Duplicates {
+            command: DuplicatesCommand::AutoMerge { data },
+        } => commands::duplicates_auto_merge(&data),
         Command::Import(args) => commands::import(&args),
         Command::Export(args) => commands::export(&args),
     };

@@ -68,6 +68,8 @@ fn every_command_has_help() {
         vec!["token", "create", "--help"],
         vec!["import", "--help"],
         vec!["export", "--help"],
+        vec!["duplicates", "scan", "--help"],
+        vec!["duplicates", "auto-merge", "--help"],
     ] {
         let text = ok(&vigil(tmp.path(), &args));
         assert!(text.contains("Usage"), "{args:?}: {text}");
@@ -596,4 +598,105 @@ fn demo_loads_the_dataset_once_and_serves_it() {
         "tokens survive a restart"
     );
     let _ = std::io::stderr().flush();
+}
+
+/// People for the duplicates commands: one person recorded twice in two
+/// scripts, and a pair that looks alike but a person decided are two.
+const DUPLICATES_JSONL: &str = concat!(
+    r#"{"kind":"person","id":"01900000-0000-7000-8000-000000000001","names":[{"text":"黃之鋒"}],"birth_date":"1996-10-13","sex":"male"}"#,
+    "\n",
+    r#"{"kind":"person","id":"01900000-0000-7000-8000-000000000002","names":[{"text":"WONG Chi-fung"}],"birth_date":"1996","sex":"male"}"#,
+    "\n",
+    r#"{"kind":"person","id":"01900000-0000-7000-8000-000000000003","names":[{"text":"周庭"}],"birth_date":"1996","sex":"female"}"#,
+    "\n",
+    r#"{"kind":"person","id":"01900000-0000-7000-8000-000000000004","names":[{"text":"CHOW Ting"}],"birth_date":"1996","sex":"female"}"#,
+    "\n",
+    r#"{"kind":"person","id":"01900000-0000-7000-8000-000000000005","names":[{"text":"鄒幸彤"}],"birth_date":"1985","sex":"female"}"#,
+    "\n",
+);
+
+#[test]
+fn duplicates_scan_and_auto_merge() {
+    use vigil_store::{Decision, SqliteStore, Store};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = init(tmp.path());
+    let file = write(tmp.path(), "people.jsonl", DUPLICATES_JSONL);
+    ok(&vigil(&data, &["import", file.to_str().unwrap()]));
+    let id = |n: u8| format!("01900000-0000-7000-8000-00000000000{n}");
+
+    let scan = vigil(&data, &["duplicates", "scan"]);
+    let out = ok(&scan);
+    let joshua = out
+        .lines()
+        .find(|l| l.contains(&id(1)) && l.contains(&id(2)))
+        .unwrap_or_else(|| panic!("黃之鋒 and WONG Chi-fung are a pair: {out}"));
+    assert!(
+        joshua.contains("WONG Chi-fung → 黃之鋒: Hong Kong (Cantonese) romanisation")
+            || joshua.contains("黃之鋒 → WONG Chi-fung: Hong Kong (Cantonese) romanisation"),
+        "{joshua}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.contains(&id(3)) && l.contains(&id(4))),
+        "{out}"
+    );
+    assert!(
+        !out.lines()
+            .any(|l| l.contains(&id(3)) && l.contains(&id(5))),
+        "周庭 and 鄒幸彤 are not alike: {out}"
+    );
+    assert!(
+        stderr(&scan).contains("kept for review"),
+        "{}",
+        stderr(&scan)
+    );
+
+    // Someone decides that 周庭 and CHOW Ting are two people.
+    {
+        let store = SqliteStore::open(data.join("vigil.sqlite3")).unwrap();
+        store
+            .decide(
+                id(3).parse().unwrap(),
+                id(4).parse().unwrap(),
+                Decision::NotSame,
+                Some("namesakes"),
+                "ed",
+            )
+            .unwrap();
+    }
+    let out = ok(&vigil(&data, &["duplicates", "auto-merge"]));
+    let merges: Vec<&str> = out.lines().collect();
+    assert_eq!(merges.len(), 1, "{out}");
+    assert!(
+        merges[0].starts_with("merged") && merges[0].contains(&id(1)) && merges[0].contains(&id(2)),
+        "{out}"
+    );
+    // A second run has nothing left to do.
+    assert_eq!(ok(&vigil(&data, &["duplicates", "auto-merge"])), "");
+
+    let store = SqliteStore::open(data.join("vigil.sqlite3")).unwrap();
+    let identity = store.identity(id(2).parse().unwrap()).unwrap();
+    assert_eq!(identity.canonical.to_string(), id(1));
+    assert_eq!(
+        store
+            .identity(id(4).parse().unwrap())
+            .unwrap()
+            .members
+            .len(),
+        1
+    );
+    let log = store.identity_log(id(2).parse().unwrap()).unwrap();
+    assert!(log[0].automatic && log[0].decided_by == "auto");
+    // Nothing of the records themselves changed: a merge is a decision.
+    assert_eq!(export_content(&data).len(), 5);
+    // The matcher now answers with one person for both spellings.
+    let out = ok(&vigil(&data, &["match", "WONG Chi-fung"]));
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.contains(&id(1)) || l.contains(&id(2)))
+            .count(),
+        1,
+        "{out}"
+    );
+    assert!(out.contains(&id(1)), "{out}");
 }

@@ -28,6 +28,25 @@ const NAME_READINGS: &[(char, &str)] = &[
     ('岑', "sham"),
     ('廸', "dick"),
     ('迪', "dick"),
+    // Eu is an old Cantonese spelling of the surname 余 (Audrey Eu 余若薇,
+    // Eu Yan Sang 余仁生).
+    ('余', "eu"),
+];
+
+/// Compound surnames Hong Kong writes as one word (Szeto Wah 司徒華,
+/// Auyeung 歐陽): read as the two syllables the characters have.
+const JOINED_SURNAMES: &[(&str, [&str; 2])] = &[
+    ("szeto", ["sze", "to"]),
+    ("seto", ["sze", "to"]),
+    ("situ", ["sze", "to"]),
+    ("auyeung", ["au", "yeung"]),
+    ("auyang", ["au", "yeung"]),
+    ("szema", ["sze", "ma"]),
+    ("seema", ["sze", "ma"]),
+    ("sheungkoon", ["sheung", "koon"]),
+    ("chukot", ["chu", "kot"]),
+    ("chukat", ["chu", "kot"]),
+    ("wongfu", ["wong", "fu"]),
 ];
 
 /// At most this many readings of one character, and of one name.
@@ -70,8 +89,9 @@ fn readings() -> &'static Readings {
 }
 
 /// Folds spelling habits of Cantonese romanisations together: voiced and
-/// aspirated initials (d/t, g/k, b/p, j/ch/ts), kw/gw/k, doubled vowels
-/// (aa, oo, ee), and a trailing h or r after a vowel (Loh, Hor).
+/// aspirated initials (d/t, g/k, b/p, j/ch/ts), kw/gw/k, doubled vowels (aa, oo, ee), eo for eu (Leong and
+/// Cheong, the Macau and older Hong Kong spelling of Leung and Cheung), and
+/// a trailing h or r after a vowel (Loh, Hor, Kah).
 pub fn fold(syllable: &str) -> String {
     let s = syllable.to_ascii_lowercase();
     let (initial, rest) = [
@@ -92,11 +112,17 @@ pub fn fold(syllable: &str) -> String {
     let mut rest = rest
         .replace("oo", "u")
         .replace("aa", "a")
-        .replace("ee", "i");
+        .replace("ee", "i")
+        .replace("eo", "eu");
     if rest.len() > 1 && (rest.ends_with('h') || rest.ends_with('r')) && !rest.ends_with("ch") {
         rest.pop();
     }
     format!("{initial}{rest}")
+}
+
+/// Is this word a Hong Kong romanisation of some character?
+pub fn is_syllable(word: &str) -> bool {
+    readings().syllables.contains(&fold(word))
 }
 
 /// Keys of a name in Chinese characters, read in Cantonese.
@@ -137,7 +163,10 @@ pub fn key_from_latin(normal: &str) -> Option<Key> {
     let words: Vec<String> = normal
         .split(' ')
         .filter(|w| !w.is_empty())
-        .map(fold)
+        .flat_map(|w| match JOINED_SURNAMES.iter().find(|(j, _)| *j == w) {
+            Some((_, parts)) => parts.map(fold).to_vec(),
+            None => vec![fold(w)],
+        })
         .collect();
     let known: Vec<String> = words
         .iter()
@@ -162,6 +191,22 @@ mod tests {
         assert_eq!(fold("Chee"), fold("chi"));
         assert_eq!(fold("Tai"), fold("daai"));
         assert_eq!(fold("Loh"), fold("lo"));
+        assert_eq!(fold("Kah"), fold("ka"));
+        // Alan Leong Kah-kit 梁家傑.
+        assert_eq!(fold("Leong"), fold("leung"));
+        assert_eq!(fold("Cheong"), fold("cheung"));
+    }
+
+    #[test]
+    fn hong_kong_name_habits() {
+        let han = |s| keys_from_han(s);
+        assert!(han("梁家傑").contains(&key_from_latin("leong kah kit").unwrap()));
+        assert!(han("余仁生").contains(&key_from_latin("eu yan sang").unwrap()));
+        // Szeto Wah 司徒華: the compound surname written as one word.
+        assert!(han("司徒華").contains(&key_from_latin("szeto wah").unwrap()));
+        assert!(han("歐陽")
+            .iter()
+            .any(|k| Some(k) == key_from_latin("auyeung").as_ref()));
     }
 
     #[test]

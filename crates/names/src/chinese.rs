@@ -46,8 +46,14 @@ const SURNAME_READINGS: [(char, &str); 25] = [
     ('长', "zhang"),
 ];
 
+/// Characters whose reading in a given name differs from the reading the
+/// pinyin table puts first: 晟 is shèng in names (Gao Zhisheng 高智晟);
+/// chéng is its reading as a surname.
+const GIVEN_NAME_READINGS: [(char, &str); 1] = [('晟', "sheng")];
+
 /// Reads a normalised name: Han characters become pinyin syllables (the
-/// first one with its surname reading), other words stay as they are.
+/// first one with its surname reading, the others with their given-name
+/// reading), other words stay as they are.
 pub fn pinyin_tokens(normal: &str) -> Vec<String> {
     let simplified = zhconv::zhconv(normal, zhconv::Variant::ZhHans);
     let mut tokens = Vec::new();
@@ -59,18 +65,16 @@ pub fn pinyin_tokens(normal: &str) -> Vec<String> {
                 if !latin.is_empty() {
                     tokens.push(std::mem::take(&mut latin));
                 }
-                let surname = first_han
-                    .then(|| {
-                        SURNAME_READINGS
-                            .iter()
-                            .find(|(h, _)| *h == c)
-                            .map(|(_, r)| *r)
-                    })
-                    .flatten();
+                let table: &[(char, &str)] = if first_han {
+                    &SURNAME_READINGS
+                } else {
+                    &GIVEN_NAME_READINGS
+                };
+                let special = table.iter().find(|(h, _)| *h == c).map(|(_, r)| *r);
                 first_han = false;
                 // ü is written u in names: Lü Pin is as often Lu Pin.
                 let reading = || c.to_pinyin().map(|p| p.plain().replace(['ü', 'v'], "u"));
-                match surname.map(str::to_string).or_else(reading) {
+                match special.map(str::to_string).or_else(reading) {
                     Some(reading) => tokens.push(reading),
                     None => tokens.push(c.to_string()),
                 }
@@ -148,6 +152,11 @@ mod tests {
         assert_eq!(pinyin_tokens("曾健超")[0], "zeng");
         assert_eq!(pinyin_tokens("区家麟")[0], "ou");
         assert_eq!(pinyin_tokens("解")[0], "xie");
+    }
+
+    #[test]
+    fn given_names_take_their_given_name_reading() {
+        assert_eq!(pinyin_tokens("高智晟"), ["gao", "zhi", "sheng"]);
     }
 
     #[test]

@@ -1,5 +1,20 @@
-//! An in-memory index from match keys to people, with scoring that says
-//! why each candidate matched.
+//! An index from match keys to people, compact enough for ten million of
+//! them, with scores and explanations of why each candidate matched.
+//!
+//! A person's keys (see [`keys`]) are hashed to 64 bits with their space
+//! and kept in a sorted array of `(hash, slot)`: twelve bytes a key, found
+//! by binary search. People added after the array was built go to a small
+//! hash map that is folded into the array when it grows. A lookup never
+//! needs the names themselves; [`explain`] recomputes the reasons from the
+//! names of the few candidates shown, which the caller fetches from
+//! wherever it keeps them.
+//!
+//! Typing errors are met at the token level: every token of four letters
+//! or more is kept in a vocabulary with its one-letter deletions
+//! (SymSpell), so a query token one edit away from a known token (a letter
+//! added, dropped, changed or two swapped) is tried in its place. That
+//! costs a few lookups per token, and is only done when exact keys found
+//! fewer candidates than asked for.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -22,17 +37,38 @@ pub struct Reason {
     pub rule: Rule,
     pub query: String,
     pub name: String,
+    /// Where the match needed one edit: the query's token and theirs.
+    pub edit: Option<(String, String)>,
+}
+
+impl Reason {
+    /// One line for people: "WONG Chi-fung → 黃之鋒: Hong Kong (Cantonese)
+    /// romanisation".
+    pub fn explanation(&self) -> String {
+        match &self.edit {
+            None => format!("{} → {}: {}", self.query, self.name, self.rule.describe()),
+            Some((ours, theirs)) => format!(
+                "{} → {}: {}, with one letter different ({ours} / {theirs})",
+                self.query,
+                self.name,
+                self.rule.describe()
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Candidate<Id> {
+pub struct Candidate<Id, Tag = ()> {
     pub id: Id,
     /// 0 to 1.
     pub score: f32,
+    /// Filled by [`explain`]: [`NameIndex::search`] keeps no names.
     pub reasons: Vec<Reason>,
     /// Facts that disagree (a different birth year), which keep two people
     /// apart however well their names match.
     pub conflicts: Vec<String>,
+    /// What the caller stored beside the person (who may see them, say).
+    pub tag: Tag,
 }
 
 /// How much a shared key says, by the space it meets in.
@@ -44,26 +80,212 @@ fn weight(space: Space) -> f32 {
     }
 }
 
+/// A key met only through one edit says less: never enough, even with an
+/// agreeing birth year, to reach an automatic merge (0.9).
+const EDITED: f32 = 0.8;
+
 /// Birth years further apart than this are two people.
 const BIRTH_YEAR_TOLERANCE: i32 = 2;
 
-pub struct NameIndex<Id> {
-    people: Vec<(Id, Facts, Vec<String>)>,
-    slot_of: HashMap<Id, usize>,
-    postings: HashMap<(Space, String), Vec<(u32, u32)>>,
+/// Tokens shorter than this are not searched with an edit: "li" is one
+/// edit from a dozen other syllables.
+const MIN_EDIT_CHARS: usize = 4;
+
+fn space_code(space: Space) -> char {
+    match space {
+        Space::Exact => 'E',
+        Space::Pinyin => 'P',
+        Space::Cantonese => 'C',
+        Space::Skeleton => 'S',
+    }
 }
 
-impl<Id> Default for NameIndex<Id> {
+fn space_of(code: char) -> Option<Space> {
+    Some(match code {
+        'E' => Space::Exact,
+        'P' => Space::Pinyin,
+        'C' => Space::Cantonese,
+        'S' => Space::Skeleton,
+        _ => return None,
+    })
+}
+
+/// FNV-1a: keys are short, and the hash must be the same in every process
+/// that reads a stored index.
+fn hash(space: Space, text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in std::iter::once(space_code(space) as u8).chain(text.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The keys of all of a person's names (aliases in parentheses split off),
+/// one per line as `<space code><text>`, deduplicated: what a store keeps
+/// so that an index can be rebuilt without recomputing readings.
+pub fn encode_keys(names: &[String]) -> String {
+    let mut lines: Vec<String> = names
+        .iter()
+        .flat_map(|n| split_aliases(n))
+        .flat_map(|n| keys(&n))
+        .map(|k| format!("{}{}", space_code(k.rule.space()), k.text))
+        .collect();
+    lines.sort();
+    lines.dedup();
+    lines.join("\n")
+}
+
+fn decode_keys(encoded: &str) -> impl Iterator<Item = (Space, &str)> {
+    encoded.lines().filter_map(|line| {
+        let mut chars = line.chars();
+        let space = space_of(chars.next()?)?;
+        Some((space, chars.as_str()))
+    })
+}
+
+/// Facts packed small: ten million people must fit in memory.
+#[derive(Clone, Copy)]
+struct Packed {
+    birth_year: i16,
+    sex: u8,
+}
+
+const NO_YEAR: i16 = i16::MIN;
+
+/// Token vocabulary for edits: every token of `MIN_EDIT_CHARS` or more,
+/// found by its one-letter deletions.
+#[derive(Default)]
+struct Vocabulary {
+    tokens: Vec<(Space, Box<str>)>,
+    id_of: HashMap<u64, u32>,
+    by_deletion: HashMap<u64, Vec<u32>>,
+}
+
+impl Vocabulary {
+    fn add(&mut self, space: Space, token: &str) {
+        if token.chars().count() < MIN_EDIT_CHARS {
+            return;
+        }
+        let h = hash(space, token);
+        if self.id_of.contains_key(&h) {
+            return;
+        }
+        let id = self.tokens.len() as u32;
+        self.tokens.push((space, token.into()));
+        self.id_of.insert(h, id);
+        for variant in deletions(token) {
+            self.by_deletion
+                .entry(hash(space, &variant))
+                .or_default()
+                .push(id);
+        }
+    }
+
+    /// Known tokens one edit (insertion, deletion, substitution or swap of
+    /// neighbours) from `token`, not `token` itself.
+    fn neighbours(&self, space: Space, token: &str) -> Vec<&str> {
+        if token.chars().count() < MIN_EDIT_CHARS {
+            return Vec::new();
+        }
+        let mut ids: Vec<u32> = Vec::new();
+        let probes = std::iter::once(token.to_string()).chain(deletions(token));
+        for probe in probes {
+            let h = hash(space, &probe);
+            ids.extend(self.by_deletion.get(&h).into_iter().flatten());
+            ids.extend(self.id_of.get(&h));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| &self.tokens[id as usize])
+            .filter(|(s, t)| *s == space && &**t != token && one_edit_apart(token, t))
+            .map(|(_, t)| &**t)
+            .collect()
+    }
+}
+
+fn deletions(token: &str) -> impl Iterator<Item = String> + '_ {
+    token.char_indices().map(move |(i, c)| {
+        let mut s = String::with_capacity(token.len());
+        s.push_str(&token[..i]);
+        s.push_str(&token[i + c.len_utf8()..]);
+        s
+    })
+}
+
+/// Damerau-Levenshtein distance of at most one.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ra, rb) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    match (ra, rb) {
+        (0, 0) | (1, 0) | (0, 1) | (1, 1) => true,
+        (2, 2) => a[prefix] == b[prefix + 1] && a[prefix + 1] == b[prefix],
+        _ => false,
+    }
+}
+
+/// The same key with token `i` replaced, tokens sorted again.
+fn with_token(text: &str, i: usize, token: &str) -> String {
+    let mut tokens: Vec<&str> = text.split(' ').collect();
+    tokens[i] = token;
+    tokens.sort_unstable();
+    tokens.join(" ")
+}
+
+pub struct NameIndex<Id, Tag = ()> {
+    ids: Vec<Id>,
+    facts: Vec<Packed>,
+    tags: Vec<Tag>,
+    /// Where each live person is; a slot not found here is a replaced or
+    /// removed person whose postings are skipped.
+    slot_of: HashMap<Id, u32>,
+    /// Postings, sorted by key hash.
+    hashes: Vec<u64>,
+    slots: Vec<u32>,
+    /// Postings added since the sorted array was built.
+    recent: HashMap<u64, Vec<u32>>,
+    recent_postings: usize,
+    vocabulary: Vocabulary,
+    /// Sex spellings, so that a person's sex fits in a byte (0: none).
+    sexes: Vec<String>,
+}
+
+impl<Id, Tag> Default for NameIndex<Id, Tag> {
     fn default() -> Self {
         NameIndex {
-            people: Vec::new(),
+            ids: Vec::new(),
+            facts: Vec::new(),
+            tags: Vec::new(),
             slot_of: HashMap::new(),
-            postings: HashMap::new(),
+            hashes: Vec::new(),
+            slots: Vec::new(),
+            recent: HashMap::new(),
+            recent_postings: 0,
+            vocabulary: Vocabulary::default(),
+            sexes: Vec::new(),
         }
     }
 }
 
-impl<Id: Clone + Eq + Hash> NameIndex<Id> {
+/// One person as [`NameIndex::from_encoded`] takes them.
+pub struct Entry<Id, Tag> {
+    pub id: Id,
+    /// As made by [`encode_keys`].
+    pub keys: String,
+    pub facts: Facts,
+    pub tag: Tag,
+}
+
+impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag> {
     pub fn len(&self) -> usize {
         self.slot_of.len()
     }
@@ -72,33 +294,70 @@ impl<Id: Clone + Eq + Hash> NameIndex<Id> {
         self.slot_of.is_empty()
     }
 
-    /// Adds a person under all their names (aliases in parentheses count as
-    /// names of their own). Adding an id again replaces it.
-    pub fn insert(&mut self, id: Id, names: &[String], facts: Facts) {
-        self.remove(&id);
-        let slot = self.people.len() as u32;
-        let names: Vec<String> = names.iter().flat_map(|n| split_aliases(n)).collect();
-        for (n, name) in names.iter().enumerate() {
-            for key in keys(name) {
-                let (space, text) = key.index_key();
-                let list = self.postings.entry((space, text.to_string())).or_default();
-                if list.last() != Some(&(slot, n as u32)) {
-                    list.push((slot, n as u32));
+    /// An index of many people at once, their keys computed on every core:
+    /// the way to build one from a data set's names.
+    pub fn from_people(people: Vec<(Id, Vec<String>, Facts)>) -> Self {
+        let entries = parallel_map(people, |(id, names, facts)| Entry {
+            id,
+            keys: encode_keys(&names),
+            facts,
+            tag: Tag::default(),
+        });
+        Self::from_encoded(entries)
+    }
+
+    /// An index of people whose keys were computed before (by a store).
+    /// Later entries of the same id replace earlier ones; an entry with no
+    /// keys removes the person.
+    pub fn from_encoded(entries: Vec<Entry<Id, Tag>>) -> Self {
+        let mut index = NameIndex::default();
+        let mut postings: Vec<(u64, u32)> = Vec::new();
+        for entry in entries {
+            index.remove(&entry.id);
+            if entry.keys.is_empty() {
+                continue;
+            }
+            let slot = index.push_person(entry.id, &entry.facts, entry.tag);
+            for (space, text) in decode_keys(&entry.keys) {
+                postings.push((hash(space, text), slot));
+                for token in text.split(' ') {
+                    index.vocabulary.add(space, token);
                 }
             }
         }
-        self.slot_of.insert(id.clone(), slot as usize);
-        self.people.push((id, facts, names));
+        postings.sort_unstable();
+        postings.dedup();
+        index.hashes = postings.iter().map(|p| p.0).collect();
+        index.slots = postings.into_iter().map(|p| p.1).collect();
+        index
     }
 
-    /// An index of many people at once: the way to build one from a whole
-    /// store or a benchmark's data set (faster than `insert` one by one).
-    pub fn from_people(people: Vec<(Id, Vec<String>, Facts)>) -> Self {
-        let mut index = NameIndex::default();
-        for (id, names, facts) in people {
-            index.insert(id, &names, facts);
+    /// Adds a person under all their names (aliases in parentheses count as
+    /// names of their own). Adding an id again replaces it.
+    pub fn insert(&mut self, id: Id, names: &[String], facts: Facts) {
+        self.insert_encoded(id, &encode_keys(names), facts, Tag::default());
+    }
+
+    /// [`insert`](Self::insert) with keys made before, and a tag.
+    pub fn insert_encoded(&mut self, id: Id, keys: &str, facts: Facts, tag: Tag) {
+        self.remove(&id);
+        if keys.is_empty() {
+            return;
         }
-        index
+        let slot = self.push_person(id, &facts, tag);
+        for (space, text) in decode_keys(keys) {
+            let list = self.recent.entry(hash(space, text)).or_default();
+            if list.last() != Some(&slot) {
+                list.push(slot);
+                self.recent_postings += 1;
+            }
+            for token in text.split(' ') {
+                self.vocabulary.add(space, token);
+            }
+        }
+        if self.recent_postings > 100_000.max(self.hashes.len() / 8) {
+            self.fold_recent();
+        }
     }
 
     /// Forgets a person. Their postings stay until they are looked up and
@@ -107,120 +366,270 @@ impl<Id: Clone + Eq + Hash> NameIndex<Id> {
         self.slot_of.remove(id);
     }
 
-    /// Candidates for a name, best first, at most `limit`.
-    pub fn search(&self, query: &str, facts: &Facts, limit: usize) -> Vec<Candidate<Id>> {
-        let mut found: HashMap<u32, Candidate<Id>> = HashMap::new();
-        for query_name in split_aliases(query) {
-            for key in keys(&query_name) {
-                let Some(list) = self.postings.get(&(key.rule.space(), key.text.clone())) else {
-                    continue;
-                };
-                for &(slot, n) in list {
-                    let (id, their_facts, names) = &self.people[slot as usize];
-                    if self.slot_of.get(id) != Some(&(slot as usize)) {
-                        continue;
-                    }
-                    let candidate = found.entry(slot).or_insert_with(|| Candidate {
-                        id: id.clone(),
-                        score: 0.0,
-                        reasons: Vec::new(),
-                        conflicts: conflicts(facts, their_facts),
-                    });
-                    candidate.score = candidate.score.max(weight(key.rule.space()));
-                    let reason = Reason {
-                        rule: best_rule(&key, &names[n as usize]),
-                        query: query_name.clone(),
-                        name: names[n as usize].clone(),
-                    };
-                    // One reason per name of theirs: the strongest.
-                    match candidate.reasons.iter_mut().find(|r| r.name == reason.name) {
-                        Some(r) if weight(r.rule.space()) < weight(reason.rule.space()) => {
-                            *r = reason
+    fn push_person(&mut self, id: Id, facts: &Facts, tag: Tag) -> u32 {
+        let slot = self.ids.len() as u32;
+        let sex = match facts.sex.as_deref() {
+            None | Some("unknown") => 0,
+            Some(s) => match self.sexes.iter().position(|x| x == s) {
+                Some(i) => i as u8 + 1,
+                None if self.sexes.len() < 254 => {
+                    self.sexes.push(s.to_string());
+                    self.sexes.len() as u8
+                }
+                None => 0,
+            },
+        };
+        self.facts.push(Packed {
+            birth_year: facts
+                .birth_year
+                .and_then(|y| i16::try_from(y).ok())
+                .unwrap_or(NO_YEAR),
+            sex,
+        });
+        self.tags.push(tag);
+        self.slot_of.insert(id.clone(), slot);
+        self.ids.push(id);
+        slot
+    }
+
+    fn fold_recent(&mut self) {
+        let mut postings: Vec<(u64, u32)> = self
+            .hashes
+            .iter()
+            .copied()
+            .zip(self.slots.iter().copied())
+            .chain(
+                self.recent
+                    .drain()
+                    .flat_map(|(h, slots)| slots.into_iter().map(move |s| (h, s))),
+            )
+            .filter(|&(_, s)| self.slot_of.get(&self.ids[s as usize]) == Some(&s))
+            .collect();
+        postings.sort_unstable();
+        self.hashes = postings.iter().map(|p| p.0).collect();
+        self.slots = postings.into_iter().map(|p| p.1).collect();
+        self.recent_postings = 0;
+    }
+
+    fn postings(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
+        let start = self.hashes.partition_point(|&x| x < h);
+        let end = start + self.hashes[start..].partition_point(|&x| x == h);
+        self.slots[start..end]
+            .iter()
+            .copied()
+            .chain(self.recent.get(&h).into_iter().flatten().copied())
+            .filter(|&s| self.slot_of.get(&self.ids[s as usize]) == Some(&s))
+    }
+
+    /// Candidates for a name, best first, at most `limit`, without reasons
+    /// (see [`explain`]).
+    pub fn search(&self, query: &str, facts: &Facts, limit: usize) -> Vec<Candidate<Id, Tag>> {
+        let query_keys: Vec<Key> = split_aliases(query).iter().flat_map(|n| keys(n)).collect();
+        // slot → (best weight, spaces met)
+        let mut found: HashMap<u32, (f32, u8)> = HashMap::new();
+        fn meet(found: &mut HashMap<u32, (f32, u8)>, slot: u32, space: Space, w: f32) {
+            let e = found.entry(slot).or_insert((0.0, 0));
+            e.0 = e.0.max(w);
+            e.1 |= 1 << (space as u8);
+        }
+        for key in &query_keys {
+            let space = key.rule.space();
+            for slot in self.postings(hash(space, &key.text)) {
+                meet(&mut found, slot, space, weight(space));
+            }
+        }
+        if found.len() < limit {
+            for key in &query_keys {
+                let space = key.rule.space();
+                for (i, token) in key.text.split(' ').enumerate() {
+                    for other in self.vocabulary.neighbours(space, token) {
+                        let h = hash(space, &with_token(&key.text, i, other));
+                        for slot in self.postings(h) {
+                            meet(&mut found, slot, space, weight(space) * EDITED);
                         }
-                        Some(_) => {}
-                        None => candidate.reasons.push(reason),
                     }
                 }
             }
         }
-        let mut candidates: Vec<Candidate<Id>> = found
-            .into_values()
-            .map(|mut c| {
-                // Agreeing facts add a little; a conflict keeps two people apart.
-                if c.conflicts.is_empty() {
-                    if facts.birth_year.is_some() || facts.sex.is_some() {
-                        c.score = (c.score + 0.05).min(1.0);
-                    }
-                } else {
-                    c.score *= 0.3;
+        let query_sex = facts.sex.as_deref().filter(|s| *s != "unknown");
+        let mut ranked: Vec<(f32, u32, u32)> = found
+            .into_iter()
+            .map(|(slot, (mut score, spaces))| {
+                let theirs = self.facts[slot as usize];
+                let conflict = self.year_conflict(facts, theirs).is_some()
+                    || self.sex_conflict(query_sex, theirs).is_some();
+                if conflict {
+                    score *= 0.3;
+                } else if facts.birth_year.is_some() || query_sex.is_some() {
+                    score = (score + 0.05).min(1.0);
                 }
-                c.reasons.sort_by(|a, b| {
-                    weight(b.rule.space())
-                        .total_cmp(&weight(a.rule.space()))
-                        .then(a.rule.cmp(&b.rule))
-                });
-                c
+                (score, spaces.count_ones(), slot)
             })
             .collect();
-        candidates.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.reasons.len().cmp(&b.reasons.len()).reverse())
-        });
-        candidates.truncate(limit);
-        candidates
+        let by_rank = |a: &(f32, u32, u32), b: &(f32, u32, u32)| {
+            b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+        };
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit, by_rank);
+            ranked.truncate(limit);
+        }
+        ranked.sort_by(by_rank);
+        ranked
+            .into_iter()
+            .map(|(score, _, slot)| {
+                let theirs = self.facts[slot as usize];
+                Candidate {
+                    id: self.ids[slot as usize].clone(),
+                    score,
+                    reasons: Vec::new(),
+                    conflicts: self
+                        .year_conflict(facts, theirs)
+                        .into_iter()
+                        .chain(self.sex_conflict(query_sex, theirs))
+                        .collect(),
+                    tag: self.tags[slot as usize],
+                }
+            })
+            .collect()
+    }
+
+    fn year_conflict(&self, facts: &Facts, theirs: Packed) -> Option<String> {
+        let x = facts.birth_year?;
+        let y = Some(theirs.birth_year).filter(|&y| y != NO_YEAR)? as i32;
+        ((x - y).abs() > BIRTH_YEAR_TOLERANCE).then(|| format!("born {x} and {y}"))
+    }
+
+    fn sex_conflict(&self, query_sex: Option<&str>, theirs: Packed) -> Option<String> {
+        let x = query_sex?;
+        let y = self.sexes.get(usize::from(theirs.sex).checked_sub(1)?)?;
+        (x != y).then(|| format!("{x} and {y}"))
     }
 }
 
-/// The most telling rule by which `key` reaches `name`: the name's own
-/// rule for the same key (Hong Kong, Wade-Giles) where it has one.
-fn best_rule(key: &Key, name: &str) -> Rule {
-    keys(name)
+/// Why `query` meets each of `names` (one reason per name that it meets,
+/// the strongest), strongest first. A name met only through an edit says
+/// which tokens differ.
+pub fn explain(query: &str, names: &[String]) -> Vec<Reason> {
+    let query_names: Vec<(String, Vec<Key>)> = split_aliases(query)
         .into_iter()
-        .filter(|k| k.index_key() == key.index_key())
-        .map(|k| k.rule)
-        .chain(std::iter::once(key.rule))
-        .max()
-        .unwrap_or(key.rule)
+        .map(|q| {
+            let k = keys(&q);
+            (q, k)
+        })
+        .collect();
+    let mut reasons: Vec<(f32, Reason)> = Vec::new();
+    for name in names.iter().flat_map(|n| split_aliases(n)) {
+        let theirs = keys(&name);
+        let mut best: Option<(f32, Reason)> = None;
+        for (query_name, ours) in &query_names {
+            for q in ours {
+                for t in theirs.iter().filter(|t| t.rule.space() == q.rule.space()) {
+                    let w = weight(q.rule.space());
+                    let (w, edit) = if q.text == t.text {
+                        (w, None)
+                    } else if let Some(edit) = one_token_edit(&q.text, &t.text) {
+                        (w * EDITED, Some(edit))
+                    } else {
+                        continue;
+                    };
+                    let better = match &best {
+                        None => true,
+                        Some((bw, br)) => w > *bw || (w == *bw && t.rule.max(q.rule) > br.rule),
+                    };
+                    if better {
+                        best = Some((
+                            w,
+                            Reason {
+                                rule: t.rule.max(q.rule),
+                                query: query_name.clone(),
+                                name: name.clone(),
+                                edit,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        reasons.extend(best);
+    }
+    reasons.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.rule.cmp(&b.1.rule)));
+    reasons.into_iter().map(|(_, r)| r).collect()
 }
 
-fn conflicts(a: &Facts, b: &Facts) -> Vec<String> {
-    let mut out = Vec::new();
-    if let (Some(x), Some(y)) = (a.birth_year, b.birth_year) {
-        if (x - y).abs() > BIRTH_YEAR_TOLERANCE {
-            out.push(format!("born {x} and {y}"));
+/// Two keys that differ in one token, one edit apart: those tokens.
+fn one_token_edit(a: &str, b: &str) -> Option<(String, String)> {
+    let ta: Vec<&str> = a.split(' ').collect();
+    let tb: Vec<&str> = b.split(' ').collect();
+    if ta.len() != tb.len() {
+        return None;
+    }
+    for (i, x) in ta.iter().enumerate() {
+        for y in tb.iter().filter(|y| *y != x && one_edit_apart(x, y)) {
+            if x.chars().count() >= MIN_EDIT_CHARS && with_token(a, i, y) == b {
+                return Some((x.to_string(), y.to_string()));
+            }
         }
     }
-    if let (Some(x), Some(y)) = (&a.sex, &b.sex) {
-        if x != y && x != "unknown" && y != "unknown" {
-            out.push(format!("{x} and {y}"));
-        }
+    None
+}
+
+/// `f` over `items` on every core, in order.
+fn parallel_map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads == 1 || items.len() < 10_000 {
+        return items.into_iter().map(f).collect();
     }
-    out
+    let chunk = items.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<T>> = Vec::new();
+    let mut items = items.into_iter();
+    loop {
+        let c: Vec<T> = items.by_ref().take(chunk).collect();
+        if c.is_empty() {
+            break;
+        }
+        chunks.push(c);
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| scope.spawn(move || c.into_iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("key computation panicked"))
+            .collect()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn strings(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn people() -> Vec<(u32, Vec<String>, Facts)> {
+        let born = |y| Facts {
+            birth_year: Some(y),
+            sex: None,
+        };
+        vec![
+            (1, strings(&["伊力哈木·土赫提", "Ilham Tohti"]), born(1969)),
+            (2, strings(&["黃之鋒（Joshua Wong）"]), born(1996)),
+            (3, strings(&["周庭"]), born(1996)),
+            (4, strings(&["鄒幸彤"]), born(1985)),
+            (5, strings(&["陈卫"]), born(1969)),
+            (6, strings(&["陈卫"]), born(1980)),
+        ]
+    }
+
     fn index() -> NameIndex<u32> {
         let mut idx = NameIndex::default();
-        let add = |idx: &mut NameIndex<u32>, id, names: &[&str], year| {
-            idx.insert(
-                id,
-                &names.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-                Facts {
-                    birth_year: year,
-                    sex: None,
-                },
-            )
-        };
-        add(&mut idx, 1, &["伊力哈木·土赫提", "Ilham Tohti"], Some(1969));
-        add(&mut idx, 2, &["黃之鋒（Joshua Wong）"], Some(1996));
-        add(&mut idx, 3, &["周庭"], Some(1996));
-        add(&mut idx, 4, &["鄒幸彤"], Some(1985));
-        add(&mut idx, 5, &["陈卫"], Some(1969));
-        add(&mut idx, 6, &["陈卫"], Some(1980));
+        for (id, names, facts) in people() {
+            idx.insert(id, &names, facts);
+        }
         idx
     }
 
@@ -231,16 +640,27 @@ mod tests {
         {
             let hits = idx.search(query, &Facts::default(), 5);
             assert_eq!(hits[0].id, 1, "{query}");
-            assert!(!hits[0].reasons.is_empty());
         }
         let hits = idx.search("Huang Zhifeng", &Facts::default(), 5);
         assert_eq!(hits[0].id, 2);
-        assert_eq!(hits[0].reasons[0].name, "黃之鋒");
+        let reasons = explain("Huang Zhifeng", &strings(&["黃之鋒（Joshua Wong）"]));
+        assert_eq!(reasons[0].name, "黃之鋒");
+        assert_eq!(
+            reasons[0].explanation(),
+            "Huang Zhifeng → 黃之鋒: pinyin spelling"
+        );
         assert_eq!(
             idx.search("Joshua Wong", &Facts::default(), 5)[0].id,
             2,
             "the alias in parentheses is a name"
         );
+    }
+
+    #[test]
+    fn the_hong_kong_reason_names_the_romanisation() {
+        let reasons = explain("WONG Chi-fung", &strings(&["黃之鋒"]));
+        assert_eq!(reasons.len(), 1);
+        assert_eq!(reasons[0].rule, Rule::HongKong);
     }
 
     #[test]
@@ -262,6 +682,21 @@ mod tests {
     }
 
     #[test]
+    fn a_conflicting_sex_is_a_conflict() {
+        let mut idx = NameIndex::<u32>::default();
+        let sex = |s: &str| Facts {
+            birth_year: None,
+            sex: Some(s.into()),
+        };
+        idx.insert(1, &strings(&["Chen Wei"]), sex("female"));
+        let hits = idx.search("Chen Wei", &sex("male"), 5);
+        assert_eq!(hits[0].conflicts, ["male and female"]);
+        assert!(idx.search("Chen Wei", &sex("unknown"), 5)[0]
+            .conflicts
+            .is_empty());
+    }
+
+    #[test]
     fn shared_surnames_are_not_matches() {
         let idx = index();
         let hits = idx.search("周庭", &Facts::default(), 5);
@@ -271,11 +706,80 @@ mod tests {
     #[test]
     fn replacing_a_person_drops_their_old_names() {
         let mut idx = index();
-        idx.insert(5, &["Chen Wei".to_string()], Facts::default());
+        idx.insert(5, &strings(&["Chen Wei"]), Facts::default());
         assert_eq!(idx.len(), 6);
-        assert!(idx
-            .search("陈卫", &Facts::default(), 5)
-            .iter()
-            .all(|h| h.id != 5 || h.reasons[0].name == "Chen Wei"));
+        let hits = idx.search("陈卫", &Facts::default(), 5);
+        assert_eq!(hits.len(), 2, "6 by its characters, 5 by its pinyin");
+        assert_eq!(hits[0].id, 6);
+        assert!(hits[0].score > hits[1].score);
+        idx.remove(&6);
+        assert_eq!(idx.search("陈卫", &Facts::default(), 5)[0].id, 5);
+    }
+
+    #[test]
+    fn one_typing_error_still_finds_a_person_with_a_lower_score() {
+        let idx = index();
+        for typo in ["Ilham Tothi", "Ilhan Tohti", "Ilham Tohtii", "Ilam Tohti"] {
+            let hits = idx.search(typo, &Facts::default(), 5);
+            assert_eq!(hits.first().map(|h| h.id), Some(1), "{typo}");
+            assert!(hits[0].score < 0.9, "{typo}: never an automatic merge");
+        }
+        let reasons = explain("Ilham Tothi", &strings(&["Ilham Tohti"]));
+        assert_eq!(
+            reasons[0].edit,
+            Some(("tothi".to_string(), "tohti".to_string()))
+        );
+        assert!(
+            idx.search("Ilham Tohti", &Facts::default(), 5)[0].score
+                > idx.search("Ilham Tothi", &Facts::default(), 5)[0].score
+        );
+    }
+
+    #[test]
+    fn built_at_once_or_one_by_one_the_answers_agree() {
+        let one_by_one = index();
+        let at_once = NameIndex::<u32>::from_people(people());
+        let mut many = NameIndex::<u32>::default();
+        // Enough inserts to fold recent postings into the sorted array.
+        for i in 0..60_000u32 {
+            many.insert(
+                1000 + i,
+                &[format!("Person{i} Name{}", i % 97)],
+                Facts::default(),
+            );
+        }
+        for (id, names, facts) in people() {
+            many.insert(id, &names, facts);
+        }
+        for query in [
+            "Ilham Toxti",
+            "黄之锋",
+            "陈卫",
+            "Chow Hang-tung",
+            "Ilham Tothi",
+        ] {
+            let ids = |idx: &NameIndex<u32>| {
+                idx.search(query, &Facts::default(), 5)
+                    .iter()
+                    .map(|c| (c.id, c.score))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&one_by_one), ids(&at_once), "{query}");
+            assert_eq!(ids(&one_by_one), ids(&many), "{query}");
+        }
+        assert_eq!(
+            many.search("Person59999 Name53", &Facts::default(), 1)[0].id,
+            60_999
+        );
+    }
+
+    #[test]
+    fn edits_are_counted_as_people_count_them() {
+        assert!(one_edit_apart("tohti", "tothi"));
+        assert!(one_edit_apart("tohti", "tohtii"));
+        assert!(one_edit_apart("tohti", "tohi"));
+        assert!(one_edit_apart("tohti", "toxti"));
+        assert!(!one_edit_apart("tohti", "otthi"));
+        assert!(!one_edit_apart("ilham", "ilhmaa"));
     }
 }

@@ -4,7 +4,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use crate::chinese::{segment, syllables};
-use crate::{Key, Rule};
+use crate::{taiwan, Key, Rule};
 
 /// Drops tone marks and every other diacritic (ü becomes u), and tone
 /// numbers.
@@ -29,9 +29,11 @@ fn as_pinyin(token: &str) -> Option<Vec<String>> {
 
 /// Candidate pinyin syllables for one Wade-Giles syllable. Aspiration marks
 /// are often dropped, so `ch` may be zh, ch, j or q.
-fn wade_giles(syllable: &str) -> Vec<String> {
+pub(crate) fn wade_giles(syllable: &str) -> Vec<String> {
     let whole: &[(&str, &[&str])] = &[
         ("erh", &["er"]),
+        // Lin I-hsiung 林義雄: Wade-Giles writes yi as i.
+        ("i", &["yi"]),
         ("yeh", &["ye"]),
         ("yen", &["yan"]),
         ("yu", &["you", "yu"]),
@@ -76,6 +78,7 @@ fn wade_giles(syllable: &str) -> Vec<String> {
     let mut finals = vec![rest.to_string()];
     for (from, to) in [
         ("ung", "ong"),
+        ("uei", "ui"),
         ("ieh", "ie"),
         ("ien", "ian"),
         ("ueh", "ue"),
@@ -100,39 +103,75 @@ fn wade_giles(syllable: &str) -> Vec<String> {
 /// At most this many Wade-Giles readings of one name become keys.
 const MAX_READINGS: usize = 16;
 
+/// A normalised Latin name as pinyin syllables, in order, if every word is
+/// pinyin.
+pub fn pinyin_syllables(normal: &str) -> Option<Vec<String>> {
+    normal
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(as_pinyin)
+        .collect::<Option<Vec<_>>>()
+        .map(|v| v.concat())
+}
+
+#[cfg(test)]
 pub fn keys(normal: &str) -> Vec<Key> {
+    keys_with(normal, pinyin_syllables(normal).as_deref())
+}
+
+/// The pinyin, Wade-Giles and Taiwan keys of a normalised Latin name, given
+/// its [`pinyin_syllables`].
+pub fn keys_with(normal: &str, pinyin: Option<&[String]>) -> Vec<Key> {
     let tokens: Vec<&str> = normal.split(' ').filter(|t| !t.is_empty()).collect();
     let mut keys = Vec::new();
-    let pinyin: Option<Vec<String>> = tokens
-        .iter()
-        .map(|t| as_pinyin(t))
-        .collect::<Option<Vec<_>>>()
-        .map(|v| v.concat());
     if let Some(syllables) = pinyin {
-        keys.extend(Key::from_tokens(Rule::LatinPinyin, syllables));
+        keys.extend(Key::from_tokens(Rule::LatinPinyin, syllables.to_vec()));
     }
-    let mut readings: Vec<Vec<String>> = vec![Vec::new()];
+    let mut wade_giles_readings: Vec<Vec<String>> = vec![Vec::new()];
+    let mut taiwan_readings: Vec<Vec<String>> = vec![Vec::new()];
+    // Taiwan keys are made when some syllable needs a Taiwan spelling; a
+    // name all Wade-Giles has Wade-Giles keys only.
+    let mut taiwan_needed = false;
     for token in &tokens {
-        let options = wade_giles(&fold(token));
-        if options.is_empty() {
-            return keys;
+        let folded = fold(token);
+        let wg = wade_giles(&folded);
+        let mut tw = taiwan::readings(&folded);
+        tw.retain(|r| !wg.contains(r));
+        taiwan_needed |= !tw.is_empty();
+        if !wade_giles_readings.is_empty() {
+            wade_giles_readings = extend(wade_giles_readings, &wg);
         }
-        readings = readings
-            .into_iter()
-            .flat_map(|r| {
-                options.iter().map(move |o| {
-                    let mut r = r.clone();
-                    r.push(o.clone());
-                    r
-                })
-            })
-            .take(MAX_READINGS)
-            .collect();
+        tw.extend(wg);
+        taiwan_readings = extend(taiwan_readings, &tw);
+        if taiwan_readings.is_empty() {
+            break;
+        }
     }
-    for reading in readings {
+    for reading in wade_giles_readings {
         keys.extend(Key::from_tokens(Rule::WadeGiles, reading));
     }
+    if taiwan_needed {
+        for reading in taiwan_readings {
+            keys.extend(Key::from_tokens(Rule::Taiwan, reading));
+        }
+    }
     keys
+}
+
+/// Every reading so far, each followed by each option (at most
+/// `MAX_READINGS`); none when there are no options.
+fn extend(readings: Vec<Vec<String>>, options: &[String]) -> Vec<Vec<String>> {
+    readings
+        .into_iter()
+        .flat_map(|r| {
+            options.iter().map(move |o| {
+                let mut r = r.clone();
+                r.push(o.clone());
+                r
+            })
+        })
+        .take(MAX_READINGS)
+        .collect()
 }
 
 #[cfg(test)]
@@ -154,5 +193,25 @@ mod tests {
         assert!(wade_giles("chiang").contains(&"jiang".to_string()));
         assert!(wade_giles("kuo").contains(&"guo".to_string()));
         assert!(wade_giles("ching").contains(&"jing".to_string()));
+        assert!(wade_giles("i").contains(&"yi".to_string()), "Lin I-hsiung");
+        assert!(wade_giles("kuei").contains(&"gui".to_string()));
+    }
+
+    fn has(keys: &[Key], rule: Rule, text: &str) -> bool {
+        keys.iter().any(|k| k.rule == rule && k.text == text)
+    }
+
+    #[test]
+    fn taiwan_spellings_read_as_pinyin() {
+        // 李登輝, 蔡英文, 馬英九, 李明哲, 施明德.
+        assert!(has(&keys("lee teng hui"), Rule::Taiwan, "deng hui li"));
+        assert!(has(&keys("tsai ing wen"), Rule::Taiwan, "cai wen ying"));
+        assert!(has(&keys("ma ying jeou"), Rule::Taiwan, "jiu ma ying"));
+        assert!(has(&keys("lee ming che"), Rule::Taiwan, "li ming zhe"));
+        assert!(has(&keys("shih ming teh"), Rule::Taiwan, "de ming shi"));
+        // A name all Wade-Giles needs no Taiwan key.
+        assert!(keys("chiang ching kuo")
+            .iter()
+            .all(|k| k.rule != Rule::Taiwan));
     }
 }

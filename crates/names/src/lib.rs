@@ -7,18 +7,25 @@
 //! each labelled with the rule that produced it, so that a match can say
 //! why it matched ("黃 → Wong: Hong Kong romanisation").
 //!
+//! Taiwan spellings (Lee Teng-hui, Ma Ying-jeou), Tibetan names in any
+//! script (བསྟན་འཛིན་རྒྱ་མཚོ, Tenzin Gyatso, 丹增嘉措) and an English given
+//! name beside a Chinese one (Joshua Wong) have rules of their own.
+//!
 //! Keys are bags of tokens (sorted, so name order does not matter).
 //! [`NameIndex`] finds people by key and scores them; birth year and sex,
 //! where both sides have them, raise a score or keep two people apart.
 
 mod cantonese;
 mod chinese;
+mod english;
 mod index;
 mod latin;
 mod normalize;
+mod taiwan;
+mod tibetan;
 mod uyghur;
 
-pub use index::{Candidate, Facts, NameIndex, Reason};
+pub use index::{encode_keys, explain, Candidate, Entry, Facts, NameIndex, Reason};
 pub use normalize::{normalize, split_aliases};
 
 /// Which rule made a key: shown to users to explain a match.
@@ -40,6 +47,15 @@ pub enum Rule {
     /// Latin, or a Chinese-character transcription) reduced to its
     /// consonant skeleton.
     UyghurSkeleton,
+    /// A Taiwan spelling read as pinyin: passport habits (Lee, Ing),
+    /// Tongyong pinyin, Gwoyeu Romatzyh and MPS II syllables.
+    Taiwan,
+    /// A Tibetan name in Tibetan script, a Latin spelling or a Chinese
+    /// transcription, read as its name elements (Tenzin, Gyatso, ...).
+    Tibetan,
+    /// An English given name with the surname beside it (Joshua Wong,
+    /// Joshua Wong Chi-fung): a weak key, a candidate only.
+    EnglishName,
 }
 
 impl Rule {
@@ -51,6 +67,9 @@ impl Rule {
             Rule::WadeGiles => "Wade-Giles romanisation",
             Rule::HongKong => "Hong Kong (Cantonese) romanisation",
             Rule::UyghurSkeleton => "Uyghur name across scripts",
+            Rule::Taiwan => "Taiwan romanisation",
+            Rule::Tibetan => "Tibetan name across scripts",
+            Rule::EnglishName => "same English name and surname",
         }
     }
 }
@@ -70,9 +89,14 @@ impl Rule {
     pub fn space(self) -> Space {
         match self {
             Rule::Exact => Space::Exact,
-            Rule::Pinyin | Rule::LatinPinyin | Rule::WadeGiles => Space::Pinyin,
+            Rule::Pinyin | Rule::LatinPinyin | Rule::WadeGiles | Rule::Taiwan | Rule::Tibetan => {
+                Space::Pinyin
+            }
             Rule::HongKong => Space::Cantonese,
-            Rule::UyghurSkeleton => Space::Skeleton,
+            // The space of weak keys: an English name and a surname say
+            // less than a whole name (never an automatic merge). Its keys
+            // carry a `+`, which no skeleton has.
+            Rule::UyghurSkeleton | Rule::EnglishName => Space::Skeleton,
         }
     }
 }
@@ -116,6 +140,7 @@ pub fn keys(name: &str) -> Vec<Key> {
     if chinese::has_han(&normal) {
         let syllables = chinese::pinyin_tokens(&normal);
         keys.extend(chinese::pinyin_keys(&syllables));
+        keys.extend(tibetan::key_from_syllables(&syllables));
         keys.extend(cantonese::keys_from_han(&normal));
         let parts: Vec<Vec<String>> = normal.split(' ').map(chinese::pinyin_tokens).collect();
         keys.extend(Key::from_tokens(
@@ -128,8 +153,13 @@ pub fn keys(name: &str) -> Vec<Key> {
             Rule::UyghurSkeleton,
             uyghur::skeleton_tokens(&latin),
         ));
+    } else if tibetan::is_tibetan(&normal) {
+        keys.extend(tibetan::key_from_script(&normal));
     } else {
-        keys.extend(latin::keys(&normal));
+        let pinyin = latin::pinyin_syllables(&normal);
+        keys.extend(latin::keys_with(&normal, pinyin.as_deref()));
+        keys.extend(tibetan::key_from_latin(&normal, pinyin.as_deref()));
+        keys.extend(english::key(&normal));
         keys.extend(cantonese::key_from_latin(&normal));
         keys.extend(Key::from_tokens(
             Rule::UyghurSkeleton,
@@ -226,6 +256,29 @@ mod tests {
             shared_rules("Hsu Chih-yung", "Xu Zhiyong"),
             vec![Rule::LatinPinyin, Rule::WadeGiles]
         );
+    }
+
+    #[test]
+    fn english_name_and_surname_is_a_weak_key() {
+        assert_eq!(
+            shared_rules("Joshua Wong", "Joshua Wong Chi-fung"),
+            vec![Rule::EnglishName]
+        );
+        assert_eq!(Rule::EnglishName.space(), Space::Skeleton);
+        // Characters alone say nothing of an English name.
+        assert!(!meet("Joshua Wong", "黃之鋒"));
+        assert!(!meet("Agnes Chow Ting", "Chow Hang-tung"));
+    }
+
+    #[test]
+    fn taiwan_and_tibetan_names_across_scripts() {
+        assert!(shared_rules("Lee Teng-hui", "李登輝").contains(&Rule::Taiwan));
+        assert!(shared_rules("Tsai Ing-wen", "蔡英文").contains(&Rule::Taiwan));
+        assert_eq!(
+            shared_rules("Tenzin Gyatso", "བསྟན་འཛིན་རྒྱ་མཚོ"),
+            vec![Rule::Tibetan]
+        );
+        assert!(shared_rules("丹增嘉措", "Tenzin Gyatso").contains(&Rule::Tibetan));
     }
 
     #[test]

@@ -5,6 +5,13 @@
 //! Ilham); consonants mostly survive. So a name part becomes the sequence of
 //! its consonants, after folding the consonants that spellings confuse
 //! (x, kh and h; gh and g; q and k) and dropping the weak ones (h, y, w).
+//!
+//! Chinese characters cannot write every Uyghur consonant: a final r is
+//! often 力 li (Bekri 白克力), ra is 拉 la (Gulmira 古丽米拉), p is 甫 fu or
+//! 拜 bai (Tashpolat 塔西甫拉提, Tiyip 特依拜). So the liquids r and l are
+//! one letter in a skeleton, and so are the labials p, b and f (Uyghur
+//! itself writes Ferhat as Perhat). Skeleton keys are weak evidence (a
+//! candidate, never a merge), which is what makes such a coarse fold sound.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -135,6 +142,8 @@ fn skeleton(word: &str) -> String {
         match c {
             'x' | 'h' | 'y' | 'w' | 'a' | 'e' | 'i' | 'o' | 'u' => {}
             'q' => out.push('k'),
+            'r' => out.push('l'),
+            'b' | 'f' => out.push('p'),
             c => out.push(c),
         }
     }
@@ -147,7 +156,8 @@ pub fn skeleton_tokens(latin: &str) -> Vec<String> {
 
 /// Skeleton of a Chinese-character transcription read in pinyin: each name
 /// part's syllables run together first ("yi li ha mu" → "yilihamu"), and
-/// pinyin's own consonants are mapped to what they transcribe.
+/// pinyin's own consonants are mapped to what they transcribe (x is s,
+/// q is c, zh is z: 扎克尔 zha ke er is Zakir).
 pub fn skeleton_of_syllables(parts: &[Vec<String>]) -> Vec<String> {
     parts
         .iter()
@@ -157,6 +167,7 @@ pub fn skeleton_of_syllables(parts: &[Vec<String>]) -> Vec<String> {
                 .map(|s| match s.chars().next() {
                     Some('x') => format!("s{}", &s[1..]),
                     Some('q') => format!("c{}", &s[1..]),
+                    _ if s.starts_with("zh") => format!("z{}", &s[2..]),
                     _ => s.clone(),
                 })
                 .collect();
@@ -174,6 +185,7 @@ mod tests {
         assert_eq!(skeleton_tokens(&to_latin("ئىلھام توختى")), ["lm", "tt"]);
         assert_eq!(skeleton_tokens(&to_latin("илһам тохти")), ["lm", "tt"]);
         assert_eq!(skeleton_tokens("ilham toxti"), ["lm", "tt"]);
+        assert_eq!(skeleton("perhat"), skeleton("ferhat"));
         assert_eq!(
             skeleton_of_syllables(&[
                 vec!["yi".into(), "li".into(), "ha".into(), "mu".into()],
@@ -181,6 +193,42 @@ mod tests {
             ]),
             ["lm", "tt"]
         );
+    }
+
+    fn han(parts: &[&[&str]]) -> Vec<String> {
+        let parts: Vec<Vec<String>> = parts
+            .iter()
+            .map(|p| p.iter().map(|s| s.to_string()).collect())
+            .collect();
+        skeleton_of_syllables(&parts)
+    }
+
+    #[test]
+    fn chinese_transcriptions_meet_despite_liquids_and_labials() {
+        // Nur Bekri 努尔·白克力: 力 li writes the final r.
+        assert_eq!(
+            han(&[&["nu", "er"], &["bai", "ke", "li"]]),
+            skeleton_tokens("nur bekri")
+        );
+        // Gulmira Imin 古丽米拉·伊明: 拉 la writes ra.
+        assert_eq!(
+            han(&[&["gu", "li", "mi", "la"], &["yi", "ming"]]),
+            skeleton_tokens("gulmira imin")
+        );
+        // Tashpolat Tiyip 塔西甫拉提·特依拜: 甫 fu and 拜 bai write p.
+        assert_eq!(
+            han(&[&["ta", "xi", "fu", "la", "ti"], &["te", "yi", "bai"]]),
+            skeleton_tokens("tashpolat tiyip")
+        );
+        // Zakir 扎克尔: 扎 zha writes za.
+        assert_eq!(han(&[&["zha", "ke", "er"]]), skeleton_tokens("zakir"));
+    }
+
+    #[test]
+    fn the_fold_keeps_distinct_names_apart() {
+        assert_ne!(skeleton_tokens("gulshan"), skeleton_tokens("rushan"));
+        assert_ne!(skeleton_tokens("perhat"), skeleton_tokens("mihrigul"));
+        assert_ne!(skeleton_tokens("ilham"), skeleton_tokens("enver"));
     }
 
     #[test]

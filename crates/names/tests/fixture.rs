@@ -129,7 +129,7 @@ fn the_fixture_is_well_formed_and_big_enough() {
 #[test]
 fn every_supported_variant_finds_its_person() {
     let f = fixture();
-    let mut index = NameIndex::default();
+    let mut index = NameIndex::<usize>::default();
     for (id, g) in f.groups.iter().enumerate() {
         index.insert(
             id,
@@ -219,7 +219,7 @@ fn look_alike_people_are_never_auto_merged() {
     let mut merged = Vec::new();
     let mut name_matches = 0;
     for p in &f.apart {
-        let mut index = NameIndex::default();
+        let mut index = NameIndex::<u8>::default();
         index.insert(0u8, std::slice::from_ref(&p.a.name), born(p.a.birth_year));
         let hits = index.search(&p.b.name, &born(p.b.birth_year), 10);
         name_matches += usize::from(!hits.is_empty());

@@ -88,7 +88,11 @@ pub fn required(method: &Method, path: &str) -> Need {
         return Need::Anyone;
     }
     if let Some(rest) = path.strip_prefix("/api/v1") {
-        return if reading {
+        // The duplicate queue shows people's names side by side, whatever
+        // their level, and its decisions merge records: editors only.
+        return if rest == "/duplicates" || rest.starts_with("/duplicates/") {
+            Need::Role(Role::Editor)
+        } else if reading {
             Need::Role(Role::Viewer)
         } else if rest.starts_with("/vocabularies") {
             Need::Role(Role::Admin)
@@ -102,8 +106,11 @@ pub fn required(method: &Method, path: &str) -> Need {
     if path == "/logout" {
         return Need::Role(Role::Viewer);
     }
-    if path.starts_with("/admin") {
+    if path.starts_with("/admin") || path == "/duplicates/scan" {
         return Need::Role(Role::Admin);
+    }
+    if path == "/duplicates" || path.starts_with("/duplicates/") {
+        return Need::Role(Role::Editor);
     }
     let last = path.rsplit('/').next().unwrap_or("");
     if !reading || last == "new" || last == "edit" {
@@ -352,6 +359,42 @@ mod tests {
             (Method::GET, "/login", Anyone),
             (Method::POST, "/login", Anyone),
             (Method::POST, "/logout", Role(vigil_store::Role::Viewer)),
+            (
+                Method::GET,
+                "/api/v1/duplicates",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::POST,
+                "/api/v1/duplicates/decisions",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::DELETE,
+                "/api/v1/duplicates/decisions/x/y",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::GET,
+                "/api/v1/persons/x/identity",
+                Role(vigil_store::Role::Viewer),
+            ),
+            (Method::GET, "/duplicates", Role(vigil_store::Role::Editor)),
+            (
+                Method::POST,
+                "/duplicates/decide",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::POST,
+                "/duplicates/undo",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::POST,
+                "/duplicates/scan",
+                Role(vigil_store::Role::Admin),
+            ),
         ];
         for (method, path, need) in cases {
             assert_eq!(required(&method, path), need, "{method} {path}");

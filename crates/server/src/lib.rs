@@ -10,6 +10,7 @@
 //! Errors are RFC 9457 problem documents ([`problem`]).
 
 pub mod auth;
+pub mod duplicates;
 mod names;
 mod openapi;
 mod pages;
@@ -25,7 +26,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use vigil_store::Store;
 
 pub use auth::Caller;
-pub use names::PersonIndex;
+pub use names::{fold_clusters, fold_for, PersonIndex};
 pub use problem::Problem;
 
 /// Largest request body accepted, in bytes. Records are small; bulk data
@@ -52,7 +53,7 @@ pub fn router(store: Arc<dyn Store>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(openapi::document))
-        .nest("/api/v1", records::routes())
+        .nest("/api/v1", records::routes().merge(duplicates::api_routes()))
         .merge(pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,127 +1,161 @@
 //! Finding people by name in any script: the name index over the store's
 //! persons, and the `/api/v1/persons/match` route.
 //!
-//! The index lives in memory and is rebuilt when the store's generation
-//! changes (one rebuild at a time; requests wait for it). That is exact —
-//! it never disagrees with the store — and cheap at the demo's size; a
-//! persisted key table updated with each write is the next step for
-//! millions of people.
+//! The store keeps every person's match keys, written in the same
+//! transaction as the person (`Store::name_keys_since`). The index here is
+//! built from them once and then follows the store: before each search it
+//! applies what was written since, whichever process wrote it, so a search
+//! never misses a write that has returned.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Mutex, RwLock};
 
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use vigil_model::{Body, Confidentiality, Kind, RecordId};
-use vigil_names::{Candidate, Facts, NameIndex};
-use vigil_store::{Store, StoreError};
+use vigil_names::{explain, Candidate, Entry, Facts, NameIndex};
+use vigil_store::{NameKeysEntry, Store, StoreError};
 
 use crate::auth::Caller;
 use crate::problem::Problem;
 use crate::AppState;
 
-/// What the index keeps beside the names, to decide who may see a match.
-struct Visibility {
-    confidentiality: Confidentiality,
-    protected: bool,
+/// Who may see a person, packed into the index's per-person tag:
+/// confidentiality rank in the low bits, "protected" above.
+fn tag_of(confidentiality: Confidentiality, protected: bool) -> u8 {
+    let rank = match confidentiality {
+        Confidentiality::Public => 0,
+        Confidentiality::Internal => 1,
+        Confidentiality::Restricted => 2,
+    };
+    rank | (u8::from(protected) << 2)
+}
+
+fn visible_to(tag: u8, caller: &Caller) -> bool {
+    let confidentiality = match tag & 3 {
+        0 => Confidentiality::Public,
+        1 => Confidentiality::Internal,
+        _ => Confidentiality::Restricted,
+    };
+    caller.may_see(confidentiality) && (tag & 4 == 0 || caller.has(vigil_store::Role::Editor))
+}
+
+struct Followed {
+    /// The store's change number this index has applied up to.
+    applied: u64,
+    index: NameIndex<RecordId, u8>,
 }
 
 pub struct PersonIndex {
-    generation: u64,
-    index: NameIndex<RecordId>,
-    visibility: HashMap<RecordId, Visibility>,
+    followed: RwLock<Followed>,
+    /// One catch-up at a time.
+    catching_up: Mutex<()>,
+}
+
+fn entry(e: NameKeysEntry) -> Entry<RecordId, u8> {
+    Entry {
+        id: e.person,
+        keys: e.keys.unwrap_or_default(),
+        facts: Facts {
+            birth_year: e.birth_year,
+            sex: e.sex,
+        },
+        tag: tag_of(e.confidentiality, e.protected),
+    }
 }
 
 impl PersonIndex {
-    /// Reads every person of the store into a new index.
+    /// Reads every person's keys from the store into a new index.
     pub fn build(store: &dyn Store) -> Result<PersonIndex, StoreError> {
-        let generation = store.generation();
-        let mut index = NameIndex::default();
-        let mut visibility = HashMap::new();
-        store.export(&[Kind::Person], &mut |record| {
-            if let Body::Person(p) = &record.body {
-                let names: Vec<String> = p.names.iter().map(|n| n.text.clone()).collect();
-                let facts = Facts {
-                    birth_year: p
-                        .birth_date
-                        .as_ref()
-                        .and_then(|d| d.as_str().get(..4)?.parse().ok()),
-                    sex: p
-                        .sex
-                        .and_then(|s| serde_json::to_value(s).ok()?.as_str().map(str::to_owned)),
-                };
-                index.insert(record.id, &names, facts);
-                visibility.insert(
-                    record.id,
-                    Visibility {
-                        confidentiality: p.confidentiality,
-                        protected: p.protected,
-                    },
-                );
-            }
-            Ok(())
-        })?;
+        let mut entries = Vec::new();
+        let applied = store.name_keys_since(0, &mut |e| entries.push(entry(e)))?;
         Ok(PersonIndex {
-            generation,
-            index,
-            visibility,
+            followed: RwLock::new(Followed {
+                applied,
+                index: NameIndex::from_encoded(entries),
+            }),
+            catching_up: Mutex::new(()),
         })
     }
 
-    /// Candidates the caller may see: within their confidentiality level,
-    /// and not people who asked for protection unless they are editors.
+    /// Applies what the store wrote since the last call.
+    pub fn catch_up(&self, store: &dyn Store) -> Result<(), StoreError> {
+        let _only_one = self.catching_up.lock().expect("name index poisoned");
+        let after = self.followed.read().expect("name index poisoned").applied;
+        let mut entries = Vec::new();
+        let applied = store.name_keys_since(after, &mut |e| entries.push(entry(e)))?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut followed = self.followed.write().expect("name index poisoned");
+        for e in entries {
+            followed.index.insert_encoded(e.id, &e.keys, e.facts, e.tag);
+        }
+        followed.applied = applied;
+        Ok(())
+    }
+
+    /// Candidates the caller may see (within their confidentiality level,
+    /// and not people who asked for protection unless they are editors),
+    /// each with the reasons it matched.
     pub fn search(
         &self,
+        store: &dyn Store,
         name: &str,
         facts: &Facts,
         caller: &Caller,
         limit: usize,
-    ) -> Vec<Candidate<RecordId>> {
-        let visible = |id: &RecordId| {
-            self.visibility.get(id).is_some_and(|v| {
-                caller.may_see(v.confidentiality)
-                    && (!v.protected || caller.has(vigil_store::Role::Editor))
-            })
+    ) -> Result<Vec<Candidate<RecordId, u8>>, StoreError> {
+        let mut hits = {
+            let followed = self.followed.read().expect("name index poisoned");
+            followed.index.search(name, facts, limit * 4 + 20)
         };
-        let mut hits = self.index.search(name, facts, limit * 4 + 20);
-        hits.retain(|c| visible(&c.id));
+        hits.retain(|c| visible_to(c.tag, caller));
         hits.truncate(limit);
-        hits
+        for hit in &mut hits {
+            if let Some(record) = store.get(Kind::Person, hit.id)? {
+                if let Body::Person(p) = &record.body {
+                    let names: Vec<String> = p.names.iter().map(|n| n.text.clone()).collect();
+                    hit.reasons = explain(name, &names);
+                }
+            }
+        }
+        // A key hash that met by chance explains nothing: drop it.
+        hits.retain(|c| !c.reasons.is_empty());
+        Ok(hits)
     }
 }
 
-/// The current index, rebuilt when the store has changed since.
+/// The server's index: built on first use, then caught up before each use.
 #[derive(Default)]
 pub struct IndexCache {
-    current: std::sync::Mutex<Option<Arc<PersonIndex>>>,
-    building: tokio::sync::Mutex<()>,
+    index: tokio::sync::OnceCell<std::sync::Arc<PersonIndex>>,
 }
 
 impl IndexCache {
-    pub async fn get(&self, store: &Arc<dyn Store>) -> Result<Arc<PersonIndex>, Problem> {
-        let fresh = |c: &Option<Arc<PersonIndex>>| {
-            c.as_ref()
-                .filter(|i| i.generation == store.generation())
-                .cloned()
-        };
-        if let Some(i) = fresh(&self.current.lock().expect("index poisoned")) {
-            return Ok(i);
-        }
-        let _only_one = self.building.lock().await;
-        if let Some(i) = fresh(&self.current.lock().expect("index poisoned")) {
-            return Ok(i);
-        }
-        let s = store.clone();
-        let built = tokio::task::spawn_blocking(move || PersonIndex::build(s.as_ref()))
+    pub async fn get(
+        &self,
+        store: &std::sync::Arc<dyn Store>,
+    ) -> Result<std::sync::Arc<PersonIndex>, Problem> {
+        let failed = |_| Problem::from(StoreError::Sink("building the name index failed".into()));
+        let index = self
+            .index
+            .get_or_try_init(|| async {
+                let s = store.clone();
+                tokio::task::spawn_blocking(move || PersonIndex::build(s.as_ref()))
+                    .await
+                    .map_err(failed)?
+                    .map(std::sync::Arc::new)
+                    .map_err(Problem::from)
+            })
+            .await?
+            .clone();
+        let (s, i) = (store.clone(), index.clone());
+        tokio::task::spawn_blocking(move || i.catch_up(s.as_ref()))
             .await
-            .map_err(|_| {
-                Problem::from(StoreError::Sink("building the name index failed".into()))
-            })??;
-        let built = Arc::new(built);
-        *self.current.lock().expect("index poisoned") = Some(built.clone());
-        Ok(built)
+            .map_err(failed)??;
+        Ok(index)
     }
 }
 
@@ -151,7 +185,8 @@ pub async fn match_persons(
         sex: query.sex.map(|s| s.to_lowercase()),
     };
     let index = state.names.get(&state.store).await?;
-    let hits = index.search(&name, &facts, &caller, limit);
+    let hits = index.search(state.store.as_ref(), &name, &facts, &caller, limit)?;
+    let hits = fold_for(state.store.as_ref(), &caller, hits)?;
     let items: Vec<Value> = hits
         .iter()
         .map(|c| {
@@ -160,11 +195,77 @@ pub async fn match_persons(
                 "score": (c.score * 1000.0).round() / 1000.0,
                 "reasons": c.reasons.iter().map(|r| json!({
                     "rule": format!("{:?}", r.rule),
-                    "explanation": format!("{} → {}: {}", r.query, r.name, r.rule.describe()),
+                    "explanation": r.explanation(),
                 })).collect::<Vec<_>>(),
                 "conflicts": c.conflicts,
             })
         })
         .collect();
     Ok(Json(json!({ "name": name, "items": items })))
+}
+
+// ---------------------------------------------------------------------------
+// Merged records (identity decisions, see `crate::duplicates`): the records
+// of one person, merged, are one candidate.
+
+/// Folds candidates that are records of one merged person into one
+/// candidate for the cluster's canonical record (`clusters`: member →
+/// canonical, from `Store::clusters`), keeping the best score and every
+/// reason, in the order of the best. A canonical record `visible` refuses
+/// (the caller may not see it) leaves its members as they are.
+pub fn fold_clusters<T>(
+    hits: Vec<Candidate<RecordId, T>>,
+    clusters: &std::collections::HashMap<RecordId, RecordId>,
+    visible: impl Fn(RecordId) -> bool,
+) -> Vec<Candidate<RecordId, T>> {
+    let mut out: Vec<Candidate<RecordId, T>> = Vec::with_capacity(hits.len());
+    for mut hit in hits {
+        if let Some(&canonical) = clusters.get(&hit.id) {
+            if canonical != hit.id && visible(canonical) {
+                hit.id = canonical;
+            }
+        }
+        match out.iter_mut().find(|c| c.id == hit.id) {
+            // Hits come best first: the earlier one keeps its score and
+            // conflicts, and gains the other's reasons.
+            Some(first) => {
+                for r in hit.reasons {
+                    if !first.reasons.contains(&r) {
+                        first.reasons.push(r);
+                    }
+                }
+            }
+            None => out.push(hit),
+        }
+    }
+    out
+}
+
+/// [`fold_clusters`] with the store's clusters, for a caller: a canonical
+/// record is only named if the caller may see it.
+pub fn fold_for(
+    store: &dyn Store,
+    caller: &Caller,
+    hits: Vec<Candidate<RecordId, u8>>,
+) -> Result<Vec<Candidate<RecordId, u8>>, StoreError> {
+    let clusters = store.clusters()?;
+    if clusters.is_empty() || hits.iter().all(|h| !clusters.contains_key(&h.id)) {
+        return Ok(hits);
+    }
+    let mut visible = std::collections::HashMap::new();
+    for hit in &hits {
+        if let Some(&c) = clusters.get(&hit.id) {
+            let seen = store.get(Kind::Person, c)?.is_some_and(|r| match &r.body {
+                Body::Person(p) => {
+                    caller.may_see(p.confidentiality)
+                        && (!p.protected || caller.has(vigil_store::Role::Editor))
+                }
+                _ => false,
+            });
+            visible.insert(c, seen);
+        }
+    }
+    Ok(fold_clusters(hits, &clusters, |c| {
+        visible.get(&c).copied().unwrap_or(false)
+    }))
 }

@@ -223,6 +223,7 @@ fn build() -> Value {
             ],
             "responses": match_responses}}),
     );
+    duplicate_paths(&mut paths);
     paths.insert(
         "/healthz".into(),
         json!({"get": {"operationId": "healthz", "security": [], "responses": {"200": {"description": "The server is up"}}}}),
@@ -245,6 +246,77 @@ fn build() -> Value {
                 "description": "A token from `vigil token create --user NAME --role ROLE`."}}
         }
     })
+}
+
+/// The duplicate review queue, identity decisions and identities.
+fn duplicate_paths(paths: &mut Map<String, Value>) {
+    let id = json!({"type": "string", "format": "uuid"});
+    let entry = json!({"type": "object", "description": "One identity decision. The newest decision about a pair is the one in force.",
+        "required": ["seq", "a", "b", "decision", "automatic", "decided_by", "decided_at"],
+        "properties": {"seq": {"type": "integer"}, "a": id, "b": id,
+            "decision": {"type": "string", "enum": ["same", "not_same", "unsure", "undone"]},
+            "automatic": {"type": "boolean"}, "score": {"type": ["number", "null"]}, "note": {"type": ["string", "null"]},
+            "decided_by": {"type": "string"}, "decided_at": {"type": "string", "format": "date-time"}}});
+    let mut queue_responses = problem_responses(&["401", "403"]);
+    queue_responses.insert("200".into(), json!({"description": "Likely duplicate pairs nobody has decided on, best first", "content": {"application/json": {"schema": {
+        "type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {"type": "object",
+            "required": ["a", "b", "score", "reasons", "conflicts", "unsure", "found_at"],
+            "properties": {"a": id, "b": id, "score": {"type": "number"},
+                "reasons": {"type": "array", "items": {"type": "object", "properties": {
+                    "rule": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"}, "explanation": {"type": "string"}}}},
+                "conflicts": {"type": "array", "items": {"type": "string"}},
+                "unsure": {"type": "boolean"}, "found_at": {"type": "string", "format": "date-time"}}}}}}}}}));
+    paths.insert(
+        "/api/v1/duplicates".into(),
+        json!({"get": {"operationId": "duplicate_queue", "tags": ["duplicates"],
+            "description": "The review queue (editors): pairs of person records found by `vigil duplicates scan` that may be one person, not yet decided, not merged already and not kept apart by a `not_same`.",
+            "parameters": [
+                {"name": "unsure", "in": "query", "description": "The pairs marked unsure instead.", "schema": {"type": "boolean", "default": false}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}
+            ],
+            "responses": queue_responses}}),
+    );
+    let mut decide_responses =
+        problem_responses(&["400", "401", "403", "404", "409", "415", "422"]);
+    decide_responses.insert(
+        "201".into(),
+        json!({"description": "Recorded", "content": {"application/json": {"schema": entry}}}),
+    );
+    paths.insert(
+        "/api/v1/duplicates/decisions".into(),
+        json!({"post": {"operationId": "decide_duplicate", "tags": ["duplicates"],
+            "description": "Records that two person records are the same person (merging them: records joined by `same` decisions form one person, filed under the oldest record), not the same, or that it is unsure. A `same` between records kept apart by a `not_same` (also through other merges) is refused with 409 until that decision is revoked.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["a", "b", "decision"],
+                "properties": {"a": id, "b": id, "decision": {"type": "string", "enum": ["same", "not_same", "unsure"]}, "note": {"type": "string"}}}}}},
+            "responses": decide_responses}}),
+    );
+    let mut undo_responses = problem_responses(&["401", "403", "404"]);
+    undo_responses.insert(
+        "200".into(),
+        json!({"description": "The `undone` entry now in force", "content": {"application/json": {"schema": entry}}}),
+    );
+    paths.insert(
+        "/api/v1/duplicates/decisions/{a}/{b}".into(),
+        json!({"parameters": [
+                {"name": "a", "in": "path", "required": true, "schema": id},
+                {"name": "b", "in": "path", "required": true, "schema": id}],
+            "delete": {"operationId": "undo_duplicate_decision", "tags": ["duplicates"],
+                "description": "Revokes the decision in force about a pair (undoes a merge). The decision stays in the log.",
+                "responses": undo_responses}}),
+    );
+    let mut identity_responses = problem_responses(&["401", "404"]);
+    identity_responses.insert("200".into(), json!({"description": "The person's records and decisions, as far as the caller may see them", "content": {"application/json": {"schema": {
+        "type": "object", "required": ["id", "canonical", "members", "not_same", "log"],
+        "properties": {"id": id, "canonical": id, "members": {"type": "array", "items": id},
+            "not_same": {"type": "array", "items": id}, "log": {"type": "array", "items": entry}}}}}}));
+    paths.insert(
+        "/api/v1/persons/{id}/identity".into(),
+        json!({"parameters": [{"name": "id", "in": "path", "required": true, "schema": id}],
+            "get": {"operationId": "person_identity", "tags": ["persons"],
+                "description": "The records merged with this person (`members`, `canonical` the one it is filed under), the records decided not to be them, and every decision about them, newest first.",
+                "responses": identity_responses}}),
+    );
 }
 
 pub async fn document() -> Json<Value> {

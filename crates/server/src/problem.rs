@@ -130,6 +130,12 @@ impl From<StoreError> for Problem {
             StoreError::StillReferenced { .. } | StoreError::Duplicate(_) => {
                 Problem::new(StatusCode::CONFLICT, "conflict", e.to_string())
             }
+            StoreError::Refused(_) => {
+                Problem::new(StatusCode::CONFLICT, "identity-conflict", e.to_string())
+            }
+            StoreError::NoDecision { .. } => {
+                Problem::new(StatusCode::NOT_FOUND, "no-decision", e.to_string())
+            }
             other => {
                 tracing::error!(error = %other, "store failure");
                 Problem::new(

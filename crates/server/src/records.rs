@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Runs blocking store work off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Problem> {
     match tokio::task::spawn_blocking(f).await {
@@ -49,7 +49,7 @@ fn parse_kind(kind: &str) -> Result<Kind, Problem> {
         .map_err(|e| Problem::new(StatusCode::NOT_FOUND, "not-found", e.to_string()))
 }
 
-fn parse_id(id: &str) -> Result<RecordId, Problem> {
+pub(crate) fn parse_id(id: &str) -> Result<RecordId, Problem> {
     RecordId::from_str(id).map_err(|_| {
         Problem::new(
             StatusCode::NOT_FOUND,
@@ -86,7 +86,7 @@ fn with_etag(status: StatusCode, record: &Record, caller: &Caller) -> Response {
 
 /// Parses a JSON body, refusing anything that is not a JSON object, with the
 /// position of a syntax error.
-fn parse_json(headers: &HeaderMap, bytes: &Bytes) -> Result<Value, Problem> {
+pub(crate) fn parse_json(headers: &HeaderMap, bytes: &Bytes) -> Result<Value, Problem> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

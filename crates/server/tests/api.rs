@@ -769,3 +769,265 @@ async fn the_people_search_box_finds_names_in_other_scripts() {
         "a visitor does not see the internal record"
     );
 }
+
+#[tokio::test]
+async fn the_name_index_follows_every_write_whoever_makes_it() {
+    let s = Server::start().await;
+    let find = |name: &str| {
+        let path = format!(
+            "/api/v1/persons/match?{}",
+            serde_urlencoded_pair("name", name)
+        );
+        let s = &s;
+        async move {
+            let (st, _, v) = s.call(Method::GET, &path, Some(&s.viewer), None).await;
+            assert_eq!(st, StatusCode::OK, "{v}");
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let p = s
+        .post("/api/v1/persons", json!({"names":[{"text":"鄒幸彤"}]}))
+        .await;
+    let id = p["id"].as_str().unwrap().to_string();
+    assert_eq!(find("Chow Hang-tung").await, std::slice::from_ref(&id));
+
+    // Renamed: the old name no longer finds them, the new one does.
+    let resp = s
+        .client
+        .put(format!("{}/api/v1/persons/{id}", s.base))
+        .bearer_auth(&s.editor)
+        .header("if-match", "\"1\"")
+        .json(&json!({"names":[{"text":"Agnes Chow"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(find("Chow Hang-tung").await.is_empty());
+    assert_eq!(find("Agnes Chow").await, std::slice::from_ref(&id));
+
+    // Another process writing to the same file (`vigil import` while the
+    // server runs) is seen by the next search.
+    let other = SqliteStore::open(s._dir.path().join("vigil.sqlite3")).unwrap();
+    let body = vigil_model::Body::from_json(
+        vigil_model::Kind::Person,
+        json!({"names":[{"text":"劉曉波"}]}),
+    )
+    .unwrap();
+    let written = other.create(None, body, "cli").unwrap();
+    assert_eq!(find("Liu Xiaobo").await, [written.id.to_string()]);
+
+    let (st, _, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/persons/{id}"),
+            Some(&s.editor),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    assert!(find("Agnes Chow").await.is_empty());
+}
+
+/// The duplicates API: who may use it, a refused merge over a "not the
+/// same" is a 409 problem, undo, and the identity of a person.
+#[tokio::test]
+async fn duplicate_decisions_through_the_api() {
+    let s = Server::start().await;
+    let joshua = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"黃之鋒"}],"birth_date":"1996","confidentiality":"public"}),
+        )
+        .await;
+    let wong = s.post("/api/v1/persons", json!({"names":[{"text":"WONG Chi-fung"}],"birth_date":"1996","confidentiality":"public"})).await;
+    let other = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"Joshua Wong"}],"confidentiality":"public"}),
+        )
+        .await;
+    let secret = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"Wong Secret"}],"confidentiality":"restricted"}),
+        )
+        .await;
+    let id = |v: &Value| v["id"].as_str().unwrap().to_string();
+    let (j, w, o, x) = (id(&joshua), id(&wong), id(&other), id(&secret));
+    let same = |a: &str, b: &str, decision: &str| json!({"a": a, "b": b, "decision": decision, "note": "checked"});
+
+    // Anonymous: 401; a viewer: 403, on every duplicates route.
+    for (method, path, body) in [
+        (Method::GET, "/api/v1/duplicates".to_string(), None),
+        (
+            Method::POST,
+            "/api/v1/duplicates/decisions".to_string(),
+            Some(same(&j, &w, "same")),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/duplicates/decisions/{j}/{w}"),
+            None,
+        ),
+    ] {
+        let (st, h, _) = s.call(method.clone(), &path, None, body.clone()).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED, "{method} {path}");
+        assert_eq!(content_type(&h), "application/problem+json");
+        let (st, _, v) = s.call(method.clone(), &path, Some(&s.viewer), body).await;
+        assert_eq!(st, StatusCode::FORBIDDEN, "{method} {path}: {v}");
+    }
+    let identity = format!("/api/v1/persons/{j}/identity");
+    assert_eq!(
+        s.call(Method::GET, &identity, None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.call(Method::GET, &identity, Some(&s.viewer), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    // An editor merges two records; the queue is empty without a scan.
+    let (st, _, v) = s
+        .call(Method::GET, "/api/v1/duplicates", Some(&s.editor), None)
+        .await;
+    assert_eq!(
+        (st, v["items"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(0))
+    );
+    let (st, _, v) = s
+        .call(
+            Method::POST,
+            "/api/v1/duplicates/decisions",
+            Some(&s.editor),
+            Some(same(&w, &j, "same")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        (v["decision"].as_str(), v["decided_by"].as_str()),
+        (Some("same"), Some("ed"))
+    );
+    let (_, _, v) = s
+        .call(
+            Method::GET,
+            &format!("/api/v1/persons/{w}/identity"),
+            Some(&s.viewer),
+            None,
+        )
+        .await;
+    assert_eq!(
+        v["canonical"],
+        j.as_str(),
+        "the older record stands for both: {v}"
+    );
+    assert_eq!(v["members"].as_array().unwrap().len(), 2);
+    assert_eq!(v["log"][0]["note"], "checked");
+    // Joshua Wong is not the same as 黃之鋒 (say): then no merge with WONG Chi-fung either.
+    let (st, ..) = s
+        .call(
+            Method::POST,
+            "/api/v1/duplicates/decisions",
+            Some(&s.editor),
+            Some(same(&o, &j, "not_same")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (st, h, v) = s
+        .call(
+            Method::POST,
+            "/api/v1/duplicates/decisions",
+            Some(&s.admin),
+            Some(same(&o, &w, "same")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert_eq!(content_type(&h), "application/problem+json");
+    let detail = v["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&o) && detail.contains(&j) && detail.contains("revoke"),
+        "{detail}"
+    );
+    // Bad input names the field.
+    let (st, _, v) = s
+        .call(
+            Method::POST,
+            "/api/v1/duplicates/decisions",
+            Some(&s.editor),
+            Some(json!({"a": j, "b": "nope", "decision": "maybe"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let pointers: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(pointers, ["/b", "/decision"]);
+    // A viewer does not learn of a restricted record through an identity.
+    let (st, ..) = s
+        .call(
+            Method::POST,
+            "/api/v1/duplicates/decisions",
+            Some(&s.editor),
+            Some(same(&j, &x, "same")),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (_, _, v) = s.call(Method::GET, &identity, Some(&s.viewer), None).await;
+    assert!(!v.to_string().contains(&x), "{v}");
+    let (_, _, v) = s.call(Method::GET, &identity, Some(&s.editor), None).await;
+    assert_eq!(v["members"].as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(
+        s.call(
+            Method::GET,
+            &format!("/api/v1/persons/{x}/identity"),
+            Some(&s.viewer),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    // Undo: the merge is revoked, and there is then nothing left to undo.
+    let undo = format!("/api/v1/duplicates/decisions/{j}/{w}");
+    let (st, _, v) = s.call(Method::DELETE, &undo, Some(&s.editor), None).await;
+    assert_eq!(
+        (st, v["decision"].as_str()),
+        (StatusCode::OK, Some("undone")),
+        "{v}"
+    );
+    let (_, _, v) = s
+        .call(
+            Method::GET,
+            &format!("/api/v1/persons/{w}/identity"),
+            Some(&s.editor),
+            None,
+        )
+        .await;
+    assert_eq!(v["canonical"], w.as_str());
+    let (st, h, _) = s.call(Method::DELETE, &undo, Some(&s.editor), None).await;
+    assert_eq!(
+        (st, content_type(&h)),
+        (StatusCode::NOT_FOUND, "application/problem+json")
+    );
+    // The document describes the routes.
+    let (_, _, doc) = s
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    for path in [
+        "/api/v1/duplicates",
+        "/api/v1/duplicates/decisions",
+        "/api/v1/duplicates/decisions/{a}/{b}",
+        "/api/v1/persons/{id}/identity",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+}

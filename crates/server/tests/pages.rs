@@ -113,9 +113,10 @@ fn hidden_input(html: &str, name: &str) -> Option<String> {
     Some(tag[v..v + end].to_string())
 }
 
-/// Every live record's version by (kind, id), every account, and the
-/// vocabularies: what a refused form must leave as it was.
-type Snapshot = (BTreeMap<(Kind, RecordId), u64>, Vec<String>, String);
+/// Every live record's version by (kind, id), every account, the
+/// vocabularies, and every person's identity decisions: what a refused
+/// form must leave as it was.
+type Snapshot = (BTreeMap<(Kind, RecordId), u64>, Vec<String>, String, String);
 
 struct Server {
     base: String,
@@ -250,7 +251,17 @@ impl Server {
             .map(|u| format!("{}:{}", u.name, u.role))
             .collect();
         let vocabularies = format!("{:?}", self.store.vocabularies().unwrap());
-        (records, users, vocabularies)
+        let mut identity = String::new();
+        for (kind, id) in records.keys() {
+            if *kind == Kind::Person {
+                identity.push_str(&format!("{:?}", self.store.identity_log(*id).unwrap()));
+            }
+        }
+        identity.push_str(&format!(
+            "{:?}",
+            self.store.duplicate_queue(0, 1000, false).unwrap()
+        ));
+        (records, users, vocabularies, identity)
     }
 }
 
@@ -360,6 +371,10 @@ const POLICY: &[(&str, &str, [Expect; 4])] = &[
     ("POST", "/admin/users",                 [IN, NO, NO, Done]),
     ("POST", "/admin/vocabularies",          [IN, NO, NO, Done]),
     ("POST", "/logout",                      [IN, Done, Done, Done]),
+    ("GET",  "/duplicates",                  [IN, NO, OK, OK]),
+    ("POST", "/duplicates/decide",           [IN, NO, Done, Done]),
+    ("POST", "/duplicates/undo",             [IN, NO, Done, Done]),
+    ("POST", "/duplicates/scan",             [IN, NO, NO, Done]),
 ];
 
 /// Records of every kind at every level, made through the store.
@@ -515,8 +530,24 @@ fn post_fields(
             ("labels/en".into(), "Test term".into()),
         ];
     }
-    if path == "/logout" {
+    if path == "/logout" || path == "/duplicates/scan" {
         return Vec::new();
+    }
+    if path.starts_with("/duplicates/") {
+        let person = |level| f.records[&(Kind::Person, level)];
+        let (a, b) = (person("public"), person("internal"));
+        // Something to undo, for those whose undo goes through.
+        if path == "/duplicates/undo" && matches!(who, Who::Editor | Who::Admin) {
+            s.store
+                .decide(a, b, vigil_store::Decision::Unsure, None, "test")
+                .unwrap();
+        }
+        return vec![
+            ("a".into(), a.to_string()),
+            ("b".into(), b.to_string()),
+            ("decision".into(), "unsure".into()),
+            ("note".into(), format!("decided by {who:?}")),
+        ];
     }
     let kind = kind.unwrap();
     match record {
@@ -583,6 +614,24 @@ fn check_done(
         assert_eq!(after.1.len(), before.1.len() + 1, "{context}");
     } else if path == "/admin/vocabularies" {
         assert_ne!(after.2, before.2, "{context}");
+    } else if path.starts_with("/duplicates/") {
+        assert!(
+            response.location().starts_with("/duplicates"),
+            "{context}: {}",
+            response.location()
+        );
+        if path != "/duplicates/scan" {
+            let log = s
+                .store
+                .identity_log(f.records[&(Kind::Person, "public")])
+                .unwrap();
+            let wanted = if path.ends_with("/undo") {
+                vigil_store::Decision::Undone
+            } else {
+                vigil_store::Decision::Unsure
+            };
+            assert_eq!(log[0].decision, wanted, "{context}");
+        }
     }
 }
 
@@ -689,6 +738,14 @@ fn forms(s: &Server, f: &Fixture) -> Vec<(String, Fields, Who)> {
         Who::Admin,
     ));
     forms.push(("/logout".into(), Vec::new(), Who::Viewer));
+    for path in ["/duplicates/decide", "/duplicates/undo"] {
+        forms.push((
+            path.into(),
+            post_fields(s, f, path, None, None, Who::Viewer),
+            Who::Editor,
+        ));
+    }
+    forms.push(("/duplicates/scan".into(), Vec::new(), Who::Admin));
     forms
 }
 
@@ -1390,4 +1447,224 @@ async fn forms_create_validate_edit_and_refuse_stale_edits() {
         .await;
     assert!(history.body.contains("Edited first"));
     assert!(!history.body.contains("Stale edit"));
+}
+
+/// The review queue as an editor uses it: a scan (administrators) finds
+/// 黃之鋒 and WONG Chi-fung, the pair is shown side by side with why, "the
+/// same" merges them, the person's page then shows both records' names,
+/// events and sources, the absorbed record says where it went, the history
+/// lists the merge, and undoing it splits them again.
+#[tokio::test]
+async fn reviewing_duplicates_merges_and_unmerges() {
+    let s = Server::start().await;
+    let source = s.create(
+        Kind::Source,
+        json!({"type":"media","title":"HKFP report","reliability":"B","confidentiality":"public"}),
+    );
+    let joshua = s.create(
+        Kind::Person,
+        json!({"names":[{"text":"黃之鋒"}],"birth_date":"1996-10-13","sex":"male","confidentiality":"public"}),
+    );
+    let wong = s.create(
+        Kind::Person,
+        json!({"names":[{"text":"WONG Chi-fung"},{"text":"Joshua Wong"}],"birth_date":"1996","sex":"male",
+               "confidentiality":"public","citations":[{"source":source.to_string(),"locator":"p. 2"}]}),
+    );
+    let place = s.create(
+        Kind::Place,
+        json!({"names":[{"text":"Lai Chi Kok"}],"type":"facility","confidentiality":"public"}),
+    );
+    s.create(
+        Kind::Event,
+        json!({"type":"detention","date":"2020-11-23","title":"Remanded","place":place.to_string(),
+               "participants":[{"person":wong.to_string(),"role":"victim"}],"confidentiality":"public"}),
+    );
+    let editor = s.session(Who::Editor);
+    let admin = s.session(Who::Admin);
+    // The navigation leads editors to the queue, and not viewers.
+    assert!(s
+        .get("/", Some(&editor))
+        .await
+        .body
+        .contains("href=\"/duplicates\""));
+    assert!(!s
+        .get("/", Some(&s.session(Who::Viewer)))
+        .await
+        .body
+        .contains("href=\"/duplicates\""));
+    // Only administrators see the scan button.
+    let page = s.get("/duplicates", Some(&editor)).await;
+    assert!(!page.body.contains("action=\"/duplicates/scan\""));
+    let page = s.get("/duplicates", Some(&admin)).await;
+    assert!(page.body.contains("action=\"/duplicates/scan\""));
+    let r = s
+        .post(
+            "/duplicates/scan",
+            Some(&admin),
+            &with_csrf(Vec::new(), &admin.csrf),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.describe());
+    let page = s.get(r.location(), Some(&editor)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    for expected in [
+        "黃之鋒",
+        "WONG Chi-fung",
+        "Hong Kong (Cantonese) romanisation",
+        "1996-10-13",
+        "Lai Chi Kok",
+        "name=\"decision\" value=\"same\"",
+        "name=\"decision\" value=\"not_same\"",
+        "name=\"decision\" value=\"unsure\"",
+        &format!("name=\"a\" value=\"{joshua}\""),
+        &format!("name=\"b\" value=\"{wong}\""),
+    ] {
+        assert!(body.contains(expected), "{expected}: {body}");
+    }
+    assert_eq!(
+        hidden_input(body, "csrf").as_deref(),
+        Some(editor.csrf.as_str())
+    );
+    // The same, in Chinese.
+    let zh = s
+        .request(
+            reqwest::Method::GET,
+            "/duplicates",
+            Some(&editor),
+            &[(ACCEPT_LANGUAGE.as_str(), "zh-CN")],
+            None,
+        )
+        .await;
+    assert!(
+        zh.body.contains("可能重复的记录") && zh.body.contains("不是同一人"),
+        "{}",
+        zh.body
+    );
+
+    // "The same": merged.
+    let decide = |decision: &str| {
+        with_csrf(
+            vec![
+                ("a".into(), joshua.to_string()),
+                ("b".into(), wong.to_string()),
+                ("decision".into(), decision.into()),
+                ("note".into(), "same birthday <b>".into()),
+                ("next".into(), "/duplicates".into()),
+            ],
+            &editor.csrf,
+        )
+    };
+    let r = s
+        .post("/duplicates/decide", Some(&editor), &decide("same"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.describe());
+    assert!(r.location().starts_with("/duplicates?done=same"));
+    let queue = s.get("/duplicates", Some(&editor)).await;
+    assert!(
+        !queue.body.contains(&format!("pair-{joshua}-{wong}")),
+        "a decided pair leaves the queue"
+    );
+    // The canonical record's page holds both.
+    let page = s.get(&format!("/persons/{joshua}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "Also recorded as",
+        "WONG Chi-fung",
+        "Joshua Wong",
+        "Remanded",
+        "HKFP report",
+        "p. 2",
+    ] {
+        assert!(page.body.contains(expected), "{expected}: {}", page.body);
+    }
+    assert!(
+        !page.body.contains("/duplicates/undo"),
+        "visitors get no undo button"
+    );
+    // The absorbed record says where it went; editors can undo from there.
+    let page = s.get(&format!("/persons/{wong}"), Some(&editor)).await;
+    assert!(
+        page.body.contains("This record has been merged into"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("href=\"/persons/{joshua}\"")));
+    assert!(page.body.contains("action=\"/duplicates/undo\""));
+    // The history lists the merge: who, when, with whom, by hand.
+    let history = s
+        .get(&format!("/persons/{joshua}/history"), Some(&editor))
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    for expected in [
+        "Merges and decisions",
+        "The same person",
+        "ed",
+        &format!("/persons/{wong}"),
+        "same birthday &lt;b&gt;",
+    ] {
+        assert!(
+            history.body.contains(expected),
+            "{expected}: {}",
+            history.body
+        );
+    }
+    assert!(!history.body.contains("same birthday <b>"));
+
+    // Undo, from the absorbed record's page.
+    let undo = with_csrf(
+        vec![
+            ("a".into(), joshua.to_string()),
+            ("b".into(), wong.to_string()),
+            ("next".into(), format!("/persons/{wong}")),
+        ],
+        &editor.csrf,
+    );
+    let r = s.post("/duplicates/undo", Some(&editor), &undo).await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, format!("/persons/{wong}").as_str())
+    );
+    let page = s.get(&format!("/persons/{joshua}"), None).await;
+    assert!(!page.body.contains("Also recorded as") && !page.body.contains("Remanded"));
+    let history = s
+        .get(&format!("/persons/{wong}/history"), Some(&editor))
+        .await;
+    assert!(history.body.contains("Decision undone"), "{}", history.body);
+    // Back in the queue; and once decided "not the same", a merge is refused.
+    assert!(s
+        .get("/duplicates", Some(&editor))
+        .await
+        .body
+        .contains(&format!("pair-{joshua}-{wong}")));
+    let r = s
+        .post("/duplicates/decide", Some(&editor), &decide("not_same"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let third = s.create(
+        Kind::Person,
+        json!({"names":[{"text":"Wong Chi Fung"}],"confidentiality":"public"}),
+    );
+    s.store
+        .decide(third, wong, vigil_store::Decision::Same, None, "test")
+        .unwrap();
+    let before = s.snapshot();
+    let refused = with_csrf(
+        vec![
+            ("a".into(), joshua.to_string()),
+            ("b".into(), third.to_string()),
+            ("decision".into(), "same".into()),
+        ],
+        &editor.csrf,
+    );
+    let r = s.post("/duplicates/decide", Some(&editor), &refused).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.describe());
+    assert!(r.body.contains("The decision was not recorded") && r.body.contains("revoke"));
+    assert!(before == s.snapshot(), "a refused merge changes nothing");
+    // A forged next leads nowhere else.
+    let mut offsite = decide("unsure");
+    offsite.retain(|(k, _)| k != "next");
+    offsite.push(("next".into(), "//evil.example/".into()));
+    let r = s.post("/duplicates/decide", Some(&editor), &offsite).await;
+    assert!(r.location().starts_with("/duplicates"), "{}", r.location());
 }

@@ -21,6 +21,12 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Duplicate(String),
+    /// An identity decision that contradicts one already made.
+    #[error("{0}")]
+    Refused(String),
+    /// Undoing a decision about a pair that has none in force.
+    #[error("there is no decision in force about {a} and {b} to undo")]
+    NoDecision { a: RecordId, b: RecordId },
     #[error("the data directory's database is from a newer vigil (schema {found}, this build knows {known}); upgrade vigil")]
     SchemaTooNew { found: i64, known: i64 },
     #[error("database error: {0}")]

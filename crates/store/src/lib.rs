@@ -16,15 +16,22 @@
 
 mod accounts;
 mod error;
+pub mod identity;
 mod import;
 mod query;
 pub mod sqlite;
 
 pub use accounts::{Role, Session, User, MIN_PASSWORD_CHARS};
 pub use error::StoreError;
+pub use identity::{
+    AutoMerge, CandidatePair, Decision, Identity, IdentityEntry, MatchReason, QueuedPair,
+    AUTO_MERGE_SCORE,
+};
 pub use import::{ImportItem, ImportOutcome, ImportProblem};
 pub use query::{Cursor, Filter, ListPage, Page};
 pub use sqlite::SqliteStore;
+
+use std::collections::HashMap;
 
 use vigil_model::{Body, Kind, Record, RecordId, Term, Vocabularies};
 
@@ -45,6 +52,18 @@ pub enum Operation {
     Create,
     Update,
     Delete,
+}
+
+/// One change of a person, as a name index needs it.
+#[derive(Debug, Clone)]
+pub struct NameKeysEntry {
+    pub person: RecordId,
+    /// `None` when the person was deleted.
+    pub keys: Option<String>,
+    pub birth_year: Option<i32>,
+    pub sex: Option<String>,
+    pub confidentiality: vigil_model::Confidentiality,
+    pub protected: bool,
 }
 
 /// Counts of live records, per kind.
@@ -100,6 +119,16 @@ pub trait Store: Send + Sync {
     /// A number that changes whenever any record changes, so that derived
     /// views can be cached until then.
     fn generation(&self) -> u64;
+    /// The match keys of people's names (see `vigil_names::encode_keys`)
+    /// written after change number `after` (0: from the start), oldest
+    /// first; a person's newest entry wins. Returns the last change number
+    /// seen, to pass next time: a name index in memory follows the store
+    /// with this, whoever wrote to it.
+    fn name_keys_since(
+        &self,
+        after: u64,
+        sink: &mut dyn FnMut(NameKeysEntry),
+    ) -> Result<u64, StoreError>;
 
     /// Imports records all or nothing. Each item is created, updated (when it
     /// differs from the stored version) or left unchanged. Any problem, or
@@ -140,4 +169,49 @@ pub trait Store: Send + Sync {
     /// The user and CSRF token of a live session.
     fn session(&self, token: &str) -> Result<Option<(User, String)>, StoreError>;
     fn delete_session(&self, token: &str) -> Result<(), StoreError>;
+
+    // Identity: which person records describe one person (see [`identity`]).
+
+    /// Records a person's decision about two person records (`Same`,
+    /// `NotSame` or `Unsure`; `Undone` is [`Store::undo_decision`]). A `Same`
+    /// that would join two clusters kept apart by a `not_same`, or a
+    /// `NotSame` between records joined through other merges, is
+    /// [`StoreError::Refused`] and changes nothing.
+    fn decide(
+        &self,
+        a: RecordId,
+        b: RecordId,
+        decision: Decision,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<IdentityEntry, StoreError>;
+    /// Revokes the decision in force about a pair (undoes a merge).
+    fn undo_decision(
+        &self,
+        a: RecordId,
+        b: RecordId,
+        actor: &str,
+    ) -> Result<IdentityEntry, StoreError>;
+    /// The cluster a person record belongs to (itself alone if none).
+    fn identity(&self, id: RecordId) -> Result<Identity, StoreError>;
+    /// Every decision about a member of the record's cluster, newest first.
+    fn identity_log(&self, id: RecordId) -> Result<Vec<IdentityEntry>, StoreError>;
+    /// Member → canonical record, for every cluster of more than one record.
+    fn clusters(&self) -> Result<HashMap<RecordId, RecordId>, StoreError>;
+    /// Replaces the likely duplicates found by the last scan.
+    fn set_duplicate_candidates(&self, pairs: Vec<CandidatePair>) -> Result<(), StoreError>;
+    /// Candidates nobody has decided on, not already merged and not across
+    /// a `not_same`, best score first. `unsure`: the pairs someone marked
+    /// unsure instead (shown apart).
+    fn duplicate_queue(
+        &self,
+        offset: usize,
+        limit: usize,
+        unsure: bool,
+    ) -> Result<Vec<QueuedPair>, StoreError>;
+    /// Merges every candidate of score [`AUTO_MERGE_SCORE`] or more with no
+    /// conflicting facts, unless a person decided anything about the pair
+    /// or a `not_same` holds between their clusters. One transaction;
+    /// returns the merges made.
+    fn auto_merge(&self) -> Result<Vec<AutoMerge>, StoreError>;
 }

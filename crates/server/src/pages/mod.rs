@@ -8,6 +8,7 @@
 
 mod admin;
 mod dashboard;
+mod duplicates;
 mod forms;
 mod i18n;
 mod login;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/lang", get(login::switch_language))
         .route("/static/app.css", get(stylesheet))
+        .merge(duplicates::routes())
         .merge(view::routes())
         .merge(forms::routes())
         .merge(admin::routes())
@@ -77,6 +79,9 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                         a.brand href="/" { "vigil" }
                         @for (kind, key) in NAV {
                             a href={ "/" (kind.plural()) } { (lang.t(key)) }
+                        }
+                        @if frame.caller.has(Role::Editor) {
+                            a href="/duplicates" { (lang.t("nav-duplicates")) }
                         }
                         @if frame.caller.has(Role::Admin) {
                             a href="/admin/users" { (lang.t("nav-admin")) }

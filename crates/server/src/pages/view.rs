@@ -297,7 +297,22 @@ async fn list(
             Ok(i) => i,
             Err(_) => return super::server_error(),
         };
-        for hit in index.search(&params.q, &vigil_names::Facts::default(), &ctx.caller, 10) {
+        let hits = match index.search(
+            ctx.store.as_ref(),
+            &params.q,
+            &vigil_names::Facts::default(),
+            &ctx.caller,
+            10,
+        ) {
+            Ok(hits) => hits,
+            Err(_) => return super::server_error(),
+        };
+        // The records of one merged person are one match.
+        let hits = match crate::names::fold_for(ctx.store.as_ref(), &ctx.caller, hits) {
+            Ok(hits) => hits,
+            Err(_) => return super::server_error(),
+        };
+        for hit in hits {
             if let Some(r) = match ctx.get(Kind::Person, hit.id).await {
                 Ok(r) => r,
                 Err(r) => return r,
@@ -322,6 +337,9 @@ async fn list(
                         span.muted { (format!("{:.0}%", hit.score * 100.0)) }
                         @if let Some(reason) = hit.reasons.first() {
                             " — " (user_text(&reason.name)) ": " (lang.t(&format!("rule-{:?}", reason.rule)))
+                            @if let Some((ours, theirs)) = &reason.edit {
+                                ", " (lang.t("rule-edit")) " (" (user_text(ours)) " / " (user_text(theirs)) ")"
+                            }
                         }
                         @if !hit.conflicts.is_empty() { " " span.error { "(" (hit.conflicts.join(", ")) ")" } }
                     }
@@ -420,8 +438,16 @@ async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
         Ok(None) => return not_found_page(&ctx),
         Err(r) => return r,
     };
+    // A person merged with other records shows theirs too.
+    let merged = match &record.body {
+        Body::Person(_) => match super::duplicates::merged(&ctx, &record).await {
+            Ok(m) => Some(m),
+            Err(r) => return r,
+        },
+        _ => None,
+    };
     let body = match &record.body {
-        Body::Person(p) => person_page(&ctx, &record, p).await,
+        Body::Person(p) => person_page(&ctx, &record, p, merged.as_ref()).await,
         Body::Event(e) => event_page(&ctx, e).await,
         Body::Place(p) => place_page(&ctx, &record, p).await,
         Body::Organization(o) => organization_page(&ctx, o).await,
@@ -432,7 +458,15 @@ async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
         Ok(b) => b,
         Err(r) => return r,
     };
-    let citations = match citations(&ctx, record.body.citations()).await {
+    let mut cited = record.body.citations().to_vec();
+    for other in merged.iter().flat_map(|m| &m.others) {
+        for c in other.body.citations() {
+            if !cited.contains(c) {
+                cited.push(c.clone());
+            }
+        }
+    }
+    let citations = match citations(&ctx, &cited).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -532,7 +566,12 @@ fn custody_status(events: &[Record]) -> Option<(&Event, &'static str)> {
         .max_by_key(|(e, _)| e.date.as_ref().and_then(|d| d.bounds().earliest))
 }
 
-async fn person_page(ctx: &Ctx, record: &Record, p: &Person) -> Result<Markup, Response> {
+async fn person_page(
+    ctx: &Ctx,
+    record: &Record,
+    p: &Person,
+    merged: Option<&super::duplicates::Merged>,
+) -> Result<Markup, Response> {
     let lang = ctx.lang;
     let show_identity = !p.protected || ctx.caller.has(Role::Editor);
     let mut by_script: Vec<(String, Vec<&Name>)> = Vec::new();
@@ -544,17 +583,28 @@ async fn person_page(ctx: &Ctx, record: &Record, p: &Person) -> Result<Markup, R
         }
     }
     let mut events = ctx.linking_to(Kind::Event, record.id, 500).await?;
+    let mut claims = ctx.linking_to(Kind::Claim, record.id, 200).await?;
+    // The timeline of a merged person holds the events of all its records.
+    for other in merged.iter().flat_map(|m| &m.others) {
+        for (kind, found) in [(Kind::Event, &mut events), (Kind::Claim, &mut claims)] {
+            for r in ctx.linking_to(kind, other.id, 500).await? {
+                if !found.iter().any(|f| f.id == r.id) {
+                    found.push(r);
+                }
+            }
+        }
+    }
     events.sort_by_key(|r| match &r.body {
         Body::Event(e) => e.date.as_ref().and_then(|d| d.bounds().earliest),
         _ => None,
     });
-    let claims = ctx.linking_to(Kind::Claim, record.id, 200).await?;
     let mut relations = Vec::new();
     for r in &p.relations {
         relations.push((ctx.link(Kind::Person, r.person).await?, r));
     }
     let status = custody_status(&events);
     Ok(html! {
+        @if let Some(m) = merged { (super::duplicates::merged_section(ctx, record, m)) }
         @if let Some((event, key)) = status {
             p.status { strong { (lang.t(key)) } " (" (ctx.term("event_type", &event.event_type)) ", "
                 (event.date.as_ref().map(ToString::to_string).unwrap_or_default()) ")" }
@@ -877,10 +927,19 @@ async fn history(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response
         previous = current;
     }
     rows.reverse();
+    // Merges and their undoing, beside the versions.
+    let identity = match kind {
+        Kind::Person => match super::duplicates::history_section(&ctx, id).await {
+            Ok(m) => m,
+            Err(r) => return r,
+        },
+        _ => html! {},
+    };
     let here = format!("/{}/{}", kind.plural(), id);
     let title = format!("{} — {}", lang.t("history"), label);
     let markup = html! {
         h1 { (lang.t("history")) ": " a href=(here) { (user_text(&label)) } }
+        (identity)
         @for (e, changes) in &rows {
             section.version {
                 h2 { (lang.t("version")) " " (e.version) " · " (lang.t(&format!("op-{}", enum_code(&e.operation))))

@@ -11,6 +11,16 @@ pub(crate) struct Derived {
     pub date_end: Option<String>,
     pub search_text: String,
     pub links: Vec<RecordId>,
+    /// For a person: what the name index keeps of them.
+    pub name_keys: Option<NameKeys>,
+}
+
+/// A person's row of `person_name_keys`.
+pub(crate) struct NameKeys {
+    pub keys: String,
+    pub birth_year: Option<i32>,
+    pub sex: Option<String>,
+    pub protected: bool,
 }
 
 pub(crate) fn derive(body: &Body) -> Derived {
@@ -59,18 +69,38 @@ pub(crate) fn derive(body: &Body) -> Derived {
             )
         }
     };
+    let name_keys = match body {
+        Body::Person(p) => Some(NameKeys {
+            keys: vigil_names::encode_keys(
+                &p.names.iter().map(|n| n.text.clone()).collect::<Vec<_>>(),
+            ),
+            birth_year: p
+                .birth_date
+                .as_ref()
+                .and_then(|d| d.as_str().get(..4)?.parse().ok()),
+            sex: p.sex.as_ref().map(enum_code),
+            protected: p.protected,
+        }),
+        _ => None,
+    };
     let bounds = date.map(|d| d.bounds());
-    let mut links: Vec<RecordId> = body.references().into_iter().map(|(_, _, id)| id).collect();
-    links.sort();
-    links.dedup();
     Derived {
         type_code,
         place,
         date_start: bounds.as_ref().and_then(|b| b.earliest.clone()),
         date_end: bounds.and_then(|b| b.latest),
         search_text: text.join("\n").to_lowercase(),
-        links,
+        links: links_of(body),
+        name_keys,
     }
+}
+
+/// The records a body refers to, each once.
+pub(crate) fn links_of(body: &Body) -> Vec<RecordId> {
+    let mut links: Vec<RecordId> = body.references().into_iter().map(|(_, _, id)| id).collect();
+    links.sort();
+    links.dedup();
+    links
 }
 
 fn enum_code<T: serde::Serialize>(v: &T) -> String {
@@ -118,5 +148,13 @@ pub(crate) fn confidentiality_rank(c: Confidentiality) -> i64 {
         Confidentiality::Public => 0,
         Confidentiality::Internal => 1,
         Confidentiality::Restricted => 2,
+    }
+}
+
+pub(crate) fn confidentiality_of_rank(rank: i64) -> Confidentiality {
+    match rank {
+        0 => Confidentiality::Public,
+        1 => Confidentiality::Internal,
+        _ => Confidentiality::Restricted,
     }
 }

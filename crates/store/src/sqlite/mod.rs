@@ -1,6 +1,7 @@
 //! The embedded SQLite store.
 
 mod derive;
+mod identity;
 mod schema;
 
 use std::collections::HashMap;
@@ -15,13 +16,16 @@ use vigil_model::{
     Vocabularies,
 };
 
-use self::derive::{confidentiality_rank, derive, join_identifying, split_identifying, Derived};
+use self::derive::{
+    confidentiality_of_rank, confidentiality_rank, derive, join_identifying, links_of,
+    split_identifying, Derived,
+};
 use crate::accounts::{
     hash_password, new_secret, new_token, token_digest, verify_password, MIN_PASSWORD_CHARS,
 };
 use crate::{
     Counts, Cursor, Filter, HistoryEntry, ImportItem, ImportOutcome, ImportProblem, ListPage,
-    Operation, Page, Role, Session, Store, StoreError, Summary, User,
+    NameKeysEntry, Operation, Page, Role, Session, Store, StoreError, Summary, User,
 };
 
 /// Page cache of the writer connection, in KiB (as SQLite's negative
@@ -351,6 +355,20 @@ fn put_record(
             link.execute(params![key(*to), key(id)])?;
         }
     }
+    if let Some(n) = &d.name_keys {
+        tx.prepare_cached(
+            "INSERT INTO person_name_keys (person, keys, birth_year, sex, confidentiality, protected)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            key(id),
+            n.keys,
+            n.birth_year,
+            n.sex,
+            row.confidentiality,
+            n.protected
+        ])?;
+    }
     Ok(true)
 }
 
@@ -449,7 +467,7 @@ impl Store for SqliteStore {
             }
             errors.into_result()?;
             archive_current(tx, id)?;
-            let old_links = derive(&current.body).links;
+            let old_links = links_of(&current.body);
             let created_at = rfc3339(current.meta.created_at);
             let write = Write::Replace {
                 old_links: &old_links,
@@ -500,8 +518,14 @@ impl Store for SqliteStore {
                 actor
             ])?;
             tx.prepare_cached("DELETE FROM records WHERE id = ?1")?.execute([key(id)])?;
+            if kind == Kind::Person {
+                tx.prepare_cached(
+                    "INSERT INTO person_name_keys (person, keys, confidentiality, protected) VALUES (?1, NULL, 0, 0)",
+                )?
+                .execute([key(id)])?;
+            }
             let mut unlink = tx.prepare_cached("DELETE FROM record_links WHERE to_id = ?1 AND from_id = ?2")?;
-            for to in derive(&current.body).links {
+            for to in links_of(&current.body) {
                 unlink.execute(params![key(to), key(id)])?;
             }
             Ok(())
@@ -727,6 +751,33 @@ impl Store for SqliteStore {
 
     fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn name_keys_since(
+        &self,
+        after: u64,
+        sink: &mut dyn FnMut(NameKeysEntry),
+    ) -> Result<u64, StoreError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, person, keys, birth_year, sex, confidentiality, protected
+                 FROM person_name_keys WHERE seq > ?1 ORDER BY seq",
+            )?;
+            let mut rows = stmt.query([after as i64])?;
+            let mut last = after;
+            while let Some(row) = rows.next()? {
+                last = row.get::<_, i64>(0)? as u64;
+                sink(NameKeysEntry {
+                    person: id_from_blob(&row.get::<_, Vec<u8>>(1)?)?,
+                    keys: row.get(2)?,
+                    birth_year: row.get(3)?,
+                    sex: row.get(4)?,
+                    confidentiality: confidentiality_of_rank(row.get(5)?),
+                    protected: row.get(6)?,
+                });
+            }
+            Ok(last)
+        })
     }
 
     fn import(
@@ -976,6 +1027,49 @@ impl Store for SqliteStore {
             Ok(())
         })
     }
+
+    // Identity decisions and duplicates: in `identity.rs`.
+    fn decide(
+        &self,
+        a: RecordId,
+        b: RecordId,
+        decision: crate::Decision,
+        note: Option<&str>,
+        actor: &str,
+    ) -> Result<crate::IdentityEntry, StoreError> {
+        self.identity_decide(a, b, decision, note, actor)
+    }
+    fn undo_decision(
+        &self,
+        a: RecordId,
+        b: RecordId,
+        actor: &str,
+    ) -> Result<crate::IdentityEntry, StoreError> {
+        self.identity_undo(a, b, actor)
+    }
+    fn identity(&self, id: RecordId) -> Result<crate::Identity, StoreError> {
+        self.identity_of(id)
+    }
+    fn identity_log(&self, id: RecordId) -> Result<Vec<crate::IdentityEntry>, StoreError> {
+        self.identity_log_of(id)
+    }
+    fn clusters(&self) -> Result<HashMap<RecordId, RecordId>, StoreError> {
+        self.identity_clusters()
+    }
+    fn set_duplicate_candidates(&self, pairs: Vec<crate::CandidatePair>) -> Result<(), StoreError> {
+        self.set_candidates(pairs)
+    }
+    fn duplicate_queue(
+        &self,
+        offset: usize,
+        limit: usize,
+        unsure: bool,
+    ) -> Result<Vec<crate::QueuedPair>, StoreError> {
+        self.candidate_queue(offset, limit, unsure)
+    }
+    fn auto_merge(&self) -> Result<Vec<crate::AutoMerge>, StoreError> {
+        self.auto_merge_candidates()
+    }
 }
 
 /// Counts visible events per area. Places are few next to events, so the
@@ -1144,7 +1238,7 @@ fn write_items(
             outcome.unchanged += 1;
         } else {
             let (version, created_at) = (existing.version, existing.created_at.clone());
-            let old_links = derive(&existing.into_record()?.body).links;
+            let old_links = links_of(&existing.into_record()?.body);
             archive_current(tx, id)?;
             put_record(
                 tx,

@@ -101,6 +101,34 @@ const MIGRATIONS: &[&str] = &[
         protected       INTEGER NOT NULL
     );
     "#,
+    // 4: identity decisions between person records (merges, "not the same",
+    // "unsure", undos), append-only: the newest row of a pair is its
+    // decision. And the likely duplicates the last scan found.
+    r#"
+    CREATE TABLE identity_decisions (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        a           BLOB NOT NULL,
+        b           BLOB NOT NULL,
+        decision    TEXT NOT NULL CHECK (decision IN ('same', 'not_same', 'unsure', 'undone')),
+        automatic   INTEGER NOT NULL,
+        score       REAL,
+        note        TEXT,
+        decided_by  TEXT NOT NULL,
+        decided_at  TEXT NOT NULL,
+        CHECK (a < b)
+    );
+    CREATE INDEX identity_decisions_pair ON identity_decisions(a, b);
+    CREATE INDEX identity_decisions_b ON identity_decisions(b);
+    CREATE TABLE duplicate_candidates (
+        a           BLOB NOT NULL,
+        b           BLOB NOT NULL,
+        score       REAL NOT NULL,
+        reasons     TEXT NOT NULL,
+        conflicts   TEXT NOT NULL,
+        found_at    TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the newest schema this build knows.
