@@ -4,7 +4,7 @@
 //! rather than create copies, so an id missing from the file is derived
 //! (UUIDv5) from what the row says, never drawn at random.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use vigil_model::{Body, RecordId};
 
 /// The id of a record read without one.
@@ -27,30 +27,47 @@ pub fn derived_id(body: &Body) -> RecordId {
 }
 
 /// JSON with the keys of every object sorted, so that the same content
-/// always gives the same text whatever order its fields came in.
+/// always gives the same text whatever order its fields came in. Written
+/// straight from the value: an import derives one per row.
 fn canonical(value: &Value) -> String {
-    fn sorted(value: &Value) -> Value {
+    fn write(value: &Value, out: &mut String) {
         match value {
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                let mut out = Map::new();
-                for key in keys {
-                    out.insert(key.clone(), sorted(&map[key]));
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by_key(|(k, _)| *k);
+                out.push('{');
+                for (i, (key, item)) in entries.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(key.to_string()).to_string());
+                    out.push(':');
+                    write(item, out);
                 }
-                Value::Object(out)
+                out.push('}');
             }
-            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-            other => other.clone(),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            scalar => out.push_str(&scalar.to_string()),
         }
     }
-    sorted(value).to_string()
+    let mut out = String::with_capacity(256);
+    write(value, &mut out);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Map};
     use vigil_model::Kind;
 
     fn person(value: Value) -> Body {
@@ -64,6 +81,29 @@ mod tests {
         assert_eq!(derived_id(&a), derived_id(&b));
         let c = person(json!({"names":[{"text":"陈卫"}],"birth_date":"1967","sex":"male"}));
         assert_ne!(derived_id(&a), derived_id(&c));
+    }
+
+    #[test]
+    fn canonical_text_is_serde_json_of_the_sorted_value() {
+        // What earlier versions hashed: re-importing a file must find the
+        // records earlier imports made.
+        fn sorted(value: &Value) -> Value {
+            match value {
+                Value::Object(map) => {
+                    let mut keys: Vec<&String> = map.keys().collect();
+                    keys.sort();
+                    let mut out = Map::new();
+                    for key in keys {
+                        out.insert(key.clone(), sorted(&map[key]));
+                    }
+                    Value::Object(out)
+                }
+                Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+                other => other.clone(),
+            }
+        }
+        let value = json!({"z": [1, 2.5, {"b": null, "a": "陈卫 \"x\"\n"}], "a": true, "m": {"y": -3, "x": []}});
+        assert_eq!(canonical(&value), sorted(&value).to_string());
     }
 
     #[test]

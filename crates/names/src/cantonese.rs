@@ -93,6 +93,11 @@ fn readings() -> &'static Readings {
 /// Cheong, the Macau and older Hong Kong spelling of Leung and Cheung), and
 /// a trailing h or r after a vowel (Loh, Hor, Kah).
 pub fn fold(syllable: &str) -> String {
+    crate::memo_table!(FOLDED: String);
+    crate::memo(&FOLDED, syllable, fold_once)
+}
+
+fn fold_once(syllable: &str) -> String {
     let s = syllable.to_ascii_lowercase();
     let (initial, rest) = [
         ("tsz", "chi"),

@@ -109,28 +109,35 @@ pub fn syllables() -> &'static HashSet<String> {
 /// feng), preferring the split with the fewest syllables; `None` if it is
 /// not pinyin at all.
 pub fn segment(word: &str) -> Option<Vec<String>> {
+    if !word.is_ascii() {
+        return None;
+    }
     let set = syllables();
-    let chars: Vec<char> = word.chars().collect();
-    let n = chars.len();
-    // best[i]: the fewest syllables covering chars[..i], and the split.
-    let mut best: Vec<Option<Vec<String>>> = vec![None; n + 1];
-    best[0] = Some(Vec::new());
+    let n = word.len();
+    // best[i]: the fewest syllables covering word[..i], and where the last
+    // of them starts.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
     for end in 1..=n {
         for start in end.saturating_sub(6)..end {
-            let Some(prefix) = &best[start] else { continue };
-            let piece: String = chars[start..end].iter().collect();
-            if set.contains(&piece)
-                && best[end]
-                    .as_ref()
-                    .is_none_or(|b| b.len() > prefix.len() + 1)
-            {
-                let mut split = prefix.clone();
-                split.push(piece);
-                best[end] = Some(split);
+            let Some((count, _)) = best[start] else {
+                continue;
+            };
+            if set.contains(&word[start..end]) && best[end].is_none_or(|(c, _)| c > count + 1) {
+                best[end] = Some((count + 1, start));
             }
         }
     }
-    best.pop().flatten()
+    best[n]?;
+    let mut pieces = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, start) = best[end]?;
+        pieces.push(word[start..end].to_string());
+        end = start;
+    }
+    pieces.reverse();
+    Some(pieces)
 }
 
 #[cfg(test)]

@@ -18,6 +18,11 @@ fn fold(token: &str) -> String {
 
 /// A token as pinyin syllables: "Zhīfēng" → zhi feng, "lv3" → lu.
 fn as_pinyin(token: &str) -> Option<Vec<String>> {
+    crate::memo_table!(PINYIN: Option<Vec<String>>);
+    crate::memo(&PINYIN, token, as_pinyin_once)
+}
+
+fn as_pinyin_once(token: &str) -> Option<Vec<String>> {
     let folded = fold(token);
     segment(&folded).or_else(|| {
         folded
@@ -133,10 +138,7 @@ pub fn keys_with(normal: &str, pinyin: Option<&[String]>) -> Vec<Key> {
     // name all Wade-Giles has Wade-Giles keys only.
     let mut taiwan_needed = false;
     for token in &tokens {
-        let folded = fold(token);
-        let wg = wade_giles(&folded);
-        let mut tw = taiwan::readings(&folded);
-        tw.retain(|r| !wg.contains(r));
+        let (wg, mut tw) = readings(token);
         taiwan_needed |= !tw.is_empty();
         if !wade_giles_readings.is_empty() {
             wade_giles_readings = extend(wade_giles_readings, &wg);
@@ -156,6 +158,19 @@ pub fn keys_with(normal: &str, pinyin: Option<&[String]>) -> Vec<Key> {
         }
     }
     keys
+}
+
+/// A word's Wade-Giles readings, and the Taiwan readings that are not also
+/// Wade-Giles ones.
+fn readings(token: &str) -> (Vec<String>, Vec<String>) {
+    crate::memo_table!(READINGS: (Vec<String>, Vec<String>));
+    crate::memo(&READINGS, token, |token| {
+        let folded = fold(token);
+        let wg = wade_giles(&folded);
+        let mut tw = taiwan::readings(&folded);
+        tw.retain(|r| !wg.contains(r));
+        (wg, tw)
+    })
 }
 
 /// Every reading so far, each followed by each option (at most

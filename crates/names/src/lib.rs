@@ -25,6 +25,40 @@ mod taiwan;
 mod tibetan;
 mod uyghur;
 
+/// A per-thread memo of a transformation of one word. Names repeat their
+/// words (Wang, Wei, Ilham, Tohti), so an import of millions of people
+/// reads each word once per thread instead of once per name.
+pub(crate) fn memo<T: Clone + 'static>(
+    cache: &'static std::thread::LocalKey<std::cell::RefCell<std::collections::HashMap<String, T>>>,
+    word: &str,
+    compute: impl FnOnce(&str) -> T,
+) -> T {
+    const LIMIT: usize = 200_000;
+    if let Some(found) = cache.with(|c| c.borrow().get(word).cloned()) {
+        return found;
+    }
+    let value = compute(word);
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= LIMIT {
+            c.clear();
+        }
+        c.insert(word.to_string(), value.clone());
+    });
+    value
+}
+
+/// A thread-local memo table for [`memo`].
+macro_rules! memo_table {
+    ($name:ident: $t:ty) => {
+        thread_local! {
+            static $name: std::cell::RefCell<std::collections::HashMap<String, $t>> =
+                std::cell::RefCell::new(std::collections::HashMap::new());
+        }
+    };
+}
+pub(crate) use memo_table;
+
 pub use index::{encode_keys, explain, Candidate, Entry, Facts, NameIndex, Reason};
 pub use normalize::{normalize, split_aliases};
 

@@ -34,7 +34,11 @@ fn is_apostrophe(c: char) -> bool {
 /// NFKC (full-width letters become ASCII), lower case, every separator one
 /// space.
 pub fn normalize(text: &str) -> String {
-    let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    let folded: String = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.nfkc().flat_map(char::to_lowercase).collect()
+    };
     let mut out = String::with_capacity(folded.len());
     let mut pending_space = false;
     for c in folded.chars().filter(|c| !is_apostrophe(*c)) {

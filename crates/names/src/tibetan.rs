@@ -77,6 +77,11 @@ static ELEMENTS: LazyLock<Elements> = LazyLock::new(|| {
     e
 });
 
+fn fold_word(word: &str) -> String {
+    crate::memo_table!(FOLDED: String);
+    crate::memo(&FOLDED, word, fold)
+}
+
 /// Lower case, diacritics dropped (Gêdün is gedun, Öser is oser).
 fn fold(word: &str) -> String {
     word.nfd()
@@ -157,7 +162,7 @@ pub fn key_from_latin(normal: &str, pinyin: Option<&[String]>) -> Option<Key> {
     let words: Option<Vec<&'static str>> = normal
         .split(' ')
         .filter(|w| !w.is_empty())
-        .map(|w| table.get(&fold(w)).copied())
+        .map(|w| table.get(&fold_word(w)).copied())
         .collect();
     match words {
         Some(elements) => key(elements),

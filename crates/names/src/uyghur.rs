@@ -118,6 +118,11 @@ pub fn to_latin(text: &str) -> String {
 
 /// The consonant skeleton of one Latin word.
 fn skeleton(word: &str) -> String {
+    crate::memo_table!(SKELETONS: String);
+    crate::memo(&SKELETONS, word, skeleton_once)
+}
+
+fn skeleton_once(word: &str) -> String {
     let plain: String = word
         .nfd()
         .filter(|c| c.is_ascii_alphabetic())

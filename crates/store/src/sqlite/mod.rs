@@ -789,14 +789,23 @@ impl Store for SqliteStore {
         let vocab = self.vocab();
         let mut conn = self.writer.lock().expect("writer poisoned");
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // Two stages on two cores: one thread reads, validates and
-        // serialises items; this one writes them.
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(PIPELINE_BATCHES);
+        // Three stages: one thread reads items, as many as there are cores
+        // validate, serialise and derive their columns (a person's name
+        // keys are the dearest part), and this one writes them in order.
+        let (work, queue) = std::sync::mpsc::sync_channel::<Batch<ItemResult>>(PIPELINE_BATCHES);
+        let queue = Mutex::new(queue);
+        let (done, prepared) = std::sync::mpsc::sync_channel::<Batch<Prepared>>(PIPELINE_BATCHES);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         let outcome = std::thread::scope(|scope| {
-            scope.spawn(move || prepare_items(items, &vocab, &sender));
-            let outcome = write_items(&tx, &receiver, actor);
-            // Unblocks the preparing thread if writing stopped early.
-            drop(receiver);
+            scope.spawn(move || read_items(items, &work));
+            for _ in 0..workers {
+                let (queue, done, vocab) = (&queue, done.clone(), &vocab);
+                scope.spawn(move || prepare_batches(queue, vocab, &done));
+            }
+            drop(done);
+            let outcome = write_items(&tx, InOrder::new(&prepared), actor);
+            // Unblocks the other stages if writing stopped early.
+            drop(prepared);
             outcome
         })?;
         if outcome.problems.is_empty() && !dry_run {
@@ -1164,31 +1173,92 @@ fn prepare(item: Result<ImportItem, ImportProblem>, vocab: &Vocabularies) -> Pre
     }
 }
 
-fn prepare_items(
-    items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
-    vocab: &Vocabularies,
-    sender: &std::sync::mpsc::SyncSender<Vec<Prepared>>,
+type ItemResult = Result<ImportItem, ImportProblem>;
+
+/// A numbered slice of an import, so that batches prepared on several
+/// threads are written in the order they were read.
+type Batch<T> = (u64, Vec<T>);
+
+fn read_items(
+    items: &mut (dyn Iterator<Item = ItemResult> + Send),
+    work: &std::sync::mpsc::SyncSender<Batch<ItemResult>>,
 ) {
+    let mut seq = 0;
     let mut batch = Vec::with_capacity(PIPELINE_BATCH);
     for item in items {
-        batch.push(prepare(item, vocab));
-        if batch.len() == PIPELINE_BATCH && sender.send(std::mem::take(&mut batch)).is_err() {
+        batch.push(item);
+        if batch.len() == PIPELINE_BATCH {
+            if work.send((seq, std::mem::take(&mut batch))).is_err() {
+                return;
+            }
+            seq += 1;
+        }
+    }
+    let _ = work.send((seq, batch));
+}
+
+fn prepare_batches(
+    queue: &Mutex<std::sync::mpsc::Receiver<Batch<ItemResult>>>,
+    vocab: &Vocabularies,
+    done: &std::sync::mpsc::SyncSender<Batch<Prepared>>,
+) {
+    loop {
+        let next = queue.lock().expect("import queue poisoned").recv();
+        let Ok((seq, items)) = next else { return };
+        let prepared = items.into_iter().map(|i| prepare(i, vocab)).collect();
+        if done.send((seq, prepared)).is_err() {
             return;
         }
     }
-    let _ = sender.send(batch);
+}
+
+/// Prepared items in the order their batches were read.
+struct InOrder<'a> {
+    receiver: &'a std::sync::mpsc::Receiver<Batch<Prepared>>,
+    waiting: std::collections::BTreeMap<u64, Vec<Prepared>>,
+    next: u64,
+    current: std::vec::IntoIter<Prepared>,
+}
+
+impl<'a> InOrder<'a> {
+    fn new(receiver: &'a std::sync::mpsc::Receiver<Batch<Prepared>>) -> Self {
+        InOrder {
+            receiver,
+            waiting: Default::default(),
+            next: 0,
+            current: Vec::new().into_iter(),
+        }
+    }
+}
+
+impl Iterator for InOrder<'_> {
+    type Item = Prepared;
+
+    fn next(&mut self) -> Option<Prepared> {
+        loop {
+            if let Some(p) = self.current.next() {
+                return Some(p);
+            }
+            while !self.waiting.contains_key(&self.next) {
+                let (seq, batch) = self.receiver.recv().ok()?;
+                self.waiting.insert(seq, batch);
+            }
+            self.current = self.waiting.remove(&self.next)?.into_iter();
+            self.next += 1;
+        }
+    }
 }
 
 fn write_items(
     tx: &Transaction,
-    receiver: &std::sync::mpsc::Receiver<Vec<Prepared>>,
+    items: InOrder<'_>,
     actor: &str,
 ) -> Result<ImportOutcome, StoreError> {
     let mut outcome = ImportOutcome::default();
     // References to records that may come later in the import.
     let mut pending: Vec<(String, String, Kind, RecordId)> = Vec::new();
     let at = rfc3339(now());
-    for prepared in receiver.iter().flatten() {
+    for prepared in items {
         let (id, origin, references, row) = match prepared {
             Prepared::Problems(problems) => {
                 outcome.problems.extend(problems);
