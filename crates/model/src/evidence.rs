@@ -152,6 +152,12 @@ pub struct Claim {
     pub locator: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    /// The document whose words the quote is, and the paragraph of it: the
+    /// store refuses a quote that paragraph does not contain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<ClaimLink>,
     #[serde(default)]
@@ -182,6 +188,17 @@ impl Claim {
                 "/credibility",
                 "credibility is graded from 1 (confirmed) to 6 (cannot be judged)",
             );
+        }
+        match (self.document, self.paragraph) {
+            (Some(_), None) => errors.push(
+                "/paragraph",
+                "say which paragraph of the document the quote is from",
+            ),
+            (None, Some(_)) => errors.push("/document", "say which document the paragraph is of"),
+            (Some(_), Some(_)) if self.quote.as_deref().is_none_or(|q| q.trim().is_empty()) => {
+                errors.push("/quote", "a claim anchored in a paragraph quotes its words")
+            }
+            _ => {}
         }
         if let Some(q) = &self.quantity {
             if q.value.is_none() && q.low.is_none() && q.high.is_none() {

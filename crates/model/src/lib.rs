@@ -10,6 +10,7 @@
 //! [`Record::validate`] to refuse bad data with a JSON pointer to the field.
 
 mod date;
+mod document;
 mod entities;
 mod event;
 mod evidence;
@@ -20,6 +21,7 @@ mod validation;
 pub mod vocabulary;
 
 pub use date::{DateBounds, EdtfDate};
+pub use document::{fold_for_quotes, quote_occurs, Document, DocumentStatus, Paragraph};
 pub use entities::{
     Contact, Coordinates, ExternalId, Identifying, Name, NameKind, Organization, Person,
     PersonRelation, Place, PlaceType, RelationKind, Sex,

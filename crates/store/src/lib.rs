@@ -29,7 +29,7 @@ pub use identity::{
 };
 pub use import::{ImportItem, ImportOutcome, ImportProblem};
 pub use query::{Cursor, Filter, ListPage, Page};
-pub use sqlite::SqliteStore;
+pub use sqlite::{document_id, SqliteStore};
 
 use std::collections::HashMap;
 
@@ -52,6 +52,38 @@ pub enum Operation {
     Create,
     Update,
     Delete,
+}
+
+/// A file's metadata as it is received (the bytes are kept elsewhere, by
+/// their SHA-256).
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    pub file_name: String,
+    pub source: Option<RecordId>,
+    pub confidentiality: vigil_model::Confidentiality,
+}
+
+/// What reading a document's text gave.
+#[derive(Debug, Clone)]
+pub enum DocumentText {
+    Paragraphs {
+        pages: Option<u32>,
+        paragraphs: Vec<vigil_model::Paragraph>,
+    },
+    /// Why it could not be read; the original is kept all the same.
+    Failed(String),
+    /// Nothing to read: an image, or a kind of file vigil does not read.
+    None,
+}
+
+/// One entry of the change feed ([`Store::changes_since`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Record(RecordId),
+    Document(RecordId),
 }
 
 /// One change of a person, as a name index needs it.
@@ -119,6 +151,34 @@ pub trait Store: Send + Sync {
     /// A number that changes whenever any record changes, so that derived
     /// views can be cached until then.
     fn generation(&self) -> u64;
+    /// Keeps a received document and its paragraphs, in one transaction.
+    /// The same bytes again find the document kept before (`false`); one
+    /// whose text could not be read before takes the text read now.
+    fn put_document(
+        &self,
+        document: NewDocument,
+        text: DocumentText,
+        actor: &str,
+    ) -> Result<(vigil_model::Document, bool), StoreError>;
+    fn document(&self, id: RecordId) -> Result<Option<vigil_model::Document>, StoreError>;
+    /// Documents up to `max` confidentiality, newest first.
+    fn documents(
+        &self,
+        max: vigil_model::Confidentiality,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<vigil_model::Document>, StoreError>;
+    fn paragraphs(&self, document: RecordId) -> Result<Vec<vigil_model::Paragraph>, StoreError>;
+    /// Writes of records and documents after change number `after`, oldest
+    /// first, at most `limit`; returns the last change number seen. Derived
+    /// indexes (full-text search) follow the store with it.
+    fn changes_since(
+        &self,
+        after: u64,
+        limit: u64,
+        sink: &mut dyn FnMut(Change),
+    ) -> Result<u64, StoreError>;
+
     /// The match keys of people's names (see `vigil_names::encode_keys`)
     /// written after change number `after` (0: from the start), oldest
     /// first; a person's newest entry wins. Returns the last change number

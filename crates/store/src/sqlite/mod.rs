@@ -1,6 +1,8 @@
 //! The embedded SQLite store.
 
 mod derive;
+mod documents;
+pub use documents::document_id;
 mod identity;
 mod schema;
 
@@ -12,8 +14,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, Transaction};
 use time::OffsetDateTime;
 use vigil_model::{
-    rfc3339, Body, Confidentiality, Kind, Record, RecordId, RecordMeta, Term, ValidationErrors,
-    Vocabularies,
+    rfc3339, Body, Confidentiality, Document, Kind, Paragraph, Record, RecordId, RecordMeta, Term,
+    ValidationErrors, Vocabularies,
 };
 
 use self::derive::{
@@ -24,8 +26,9 @@ use crate::accounts::{
     hash_password, new_secret, new_token, token_digest, verify_password, MIN_PASSWORD_CHARS,
 };
 use crate::{
-    Counts, Cursor, Filter, HistoryEntry, ImportItem, ImportOutcome, ImportProblem, ListPage,
-    NameKeysEntry, Operation, Page, Role, Session, Store, StoreError, Summary, User,
+    Change, Counts, Cursor, DocumentText, Filter, HistoryEntry, ImportItem, ImportOutcome,
+    ImportProblem, ListPage, NameKeysEntry, NewDocument, Operation, Page, Role, Session, Store,
+    StoreError, Summary, User,
 };
 
 /// Page cache of the writer connection, in KiB (as SQLite's negative
@@ -355,6 +358,7 @@ fn put_record(
             link.execute(params![key(*to), key(id)])?;
         }
     }
+    record_change(tx, "record", id)?;
     if let Some(n) = &d.name_keys {
         tx.prepare_cached(
             "INSERT INTO person_name_keys (person, keys, birth_year, sex, confidentiality, protected)
@@ -370,6 +374,13 @@ fn put_record(
         ])?;
     }
     Ok(true)
+}
+
+/// Notes a write in the change feed that derived indexes follow.
+fn record_change(tx: &Transaction, what: &str, id: RecordId) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO changes (what, id) VALUES (?1, ?2)")?
+        .execute(params![what, key(id)])?;
+    Ok(())
 }
 
 /// Copies the current row into the history table before it changes.
@@ -422,6 +433,7 @@ impl Store for SqliteStore {
             for (pointer, kind, target) in check_references(tx, body.references(), &mut errors)? {
                 errors.push(pointer, missing_reference_message(kind, target));
             }
+            documents::check_anchor(tx, &body, &mut errors)?;
             errors.into_result()?;
             let at = rfc3339(now());
             if !put_record(tx, id, 1, &row, &at, &at, actor, Write::InsertIfNew)? {
@@ -465,6 +477,7 @@ impl Store for SqliteStore {
             for (pointer, kind, target) in check_references(tx, body.references(), &mut errors)? {
                 errors.push(pointer, missing_reference_message(kind, target));
             }
+            documents::check_anchor(tx, &body, &mut errors)?;
             errors.into_result()?;
             archive_current(tx, id)?;
             let old_links = links_of(&current.body);
@@ -518,6 +531,7 @@ impl Store for SqliteStore {
                 actor
             ])?;
             tx.prepare_cached("DELETE FROM records WHERE id = ?1")?.execute([key(id)])?;
+            record_change(tx, "record", id)?;
             if kind == Kind::Person {
                 tx.prepare_cached(
                     "INSERT INTO person_name_keys (person, keys, confidentiality, protected) VALUES (?1, NULL, 0, 0)",
@@ -751,6 +765,46 @@ impl Store for SqliteStore {
 
     fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn put_document(
+        &self,
+        document: NewDocument,
+        text: DocumentText,
+        actor: &str,
+    ) -> Result<(Document, bool), StoreError> {
+        let (doc, created) = self.write(|tx| documents::put_document(tx, document, text, actor))?;
+        if created {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::Release);
+        }
+        Ok((doc, created))
+    }
+
+    fn document(&self, id: RecordId) -> Result<Option<Document>, StoreError> {
+        self.read(|conn| documents::read_document(conn, id))
+    }
+
+    fn documents(
+        &self,
+        max: Confidentiality,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<Document>, StoreError> {
+        self.read(|conn| documents::list_documents(conn, max, offset, limit))
+    }
+
+    fn paragraphs(&self, document: RecordId) -> Result<Vec<Paragraph>, StoreError> {
+        self.read(|conn| documents::paragraphs(conn, document))
+    }
+
+    fn changes_since(
+        &self,
+        after: u64,
+        limit: u64,
+        sink: &mut dyn FnMut(Change),
+    ) -> Result<u64, StoreError> {
+        self.read(|conn| documents::changes_since(conn, after, limit, sink))
     }
 
     fn name_keys_since(
@@ -1141,6 +1195,7 @@ enum Prepared {
         id: RecordId,
         origin: String,
         references: Vec<(String, Kind, RecordId)>,
+        anchor: Option<documents::Anchor>,
         row: Row,
     },
 }
@@ -1168,6 +1223,7 @@ fn prepare(item: Result<ImportItem, ImportProblem>, vocab: &Vocabularies) -> Pre
     Prepared::Ready {
         id: item.id,
         references: item.body.references(),
+        anchor: documents::Anchor::of(&item.body),
         row: Row::of(&mut item.body),
         origin: item.origin,
     }
@@ -1259,7 +1315,7 @@ fn write_items(
     let mut pending: Vec<(String, String, Kind, RecordId)> = Vec::new();
     let at = rfc3339(now());
     for prepared in items {
-        let (id, origin, references, row) = match prepared {
+        let (id, origin, references, anchor, row) = match prepared {
             Prepared::Problems(problems) => {
                 outcome.problems.extend(problems);
                 continue;
@@ -1268,12 +1324,16 @@ fn write_items(
                 id,
                 origin,
                 references,
+                anchor,
                 row,
-            } => (id, origin, references, row),
+            } => (id, origin, references, anchor, row),
         };
         let mut errors = ValidationErrors::default();
         for (pointer, kind, target) in check_references(tx, references, &mut errors)? {
             pending.push((origin.clone(), pointer, kind, target));
+        }
+        if let Some(anchor) = &anchor {
+            documents::check_quote(tx, anchor, &mut errors)?;
         }
         if !errors.is_empty() {
             outcome

@@ -129,6 +129,41 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (a, b)
     ) WITHOUT ROWID;
     "#,
+    // 5: documents (originals are files named by their SHA-256, kept apart
+    // from the database), their paragraphs, and a change feed that derived
+    // indexes (full-text search) follow.
+    r#"
+    CREATE TABLE documents (
+        id              BLOB NOT NULL PRIMARY KEY,
+        sha256          TEXT NOT NULL UNIQUE,
+        size            INTEGER NOT NULL,
+        media_type      TEXT NOT NULL,
+        file_name       TEXT NOT NULL,
+        received_at     TEXT NOT NULL,
+        received_by     TEXT NOT NULL,
+        source          BLOB,
+        confidentiality INTEGER NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('extracted', 'failed', 'stored')),
+        error           TEXT,
+        pages           INTEGER,
+        paragraphs      INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE paragraphs (
+        document     BLOB NOT NULL,
+        number       INTEGER NOT NULL,
+        page         INTEGER,
+        text         TEXT NOT NULL,
+        source_start INTEGER NOT NULL,
+        source_end   INTEGER NOT NULL,
+        PRIMARY KEY (document, number)
+    ) WITHOUT ROWID;
+    -- one row per write of a record or document; `seq` orders them
+    CREATE TABLE changes (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        what    TEXT NOT NULL CHECK (what IN ('record', 'document')),
+        id      BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// Brings the database up to the newest schema this build knows.
