@@ -10,6 +10,7 @@
 //! [`Record::validate`] to refuse bad data with a JSON pointer to the field.
 
 mod date;
+pub mod dispute;
 mod document;
 mod entities;
 mod event;

@@ -348,3 +348,16 @@ identity-when = When
 identity-who = Who
 identity-decision = Decision
 identity-records = Records
+
+nav-disputes = Disputes
+disputes-title = Disputes
+disputes-intro = Subjects on which sources contradict each other: one asserts what another denies, one is linked as contradicting another, or their figures cannot both be true.
+disputes-none = No source contradicts another on anything you may see.
+disputes-claims = Claims
+disputes-why = Why
+disputes-about = Claims about
+disputes-all-claims = Every claim about this record
+disputes-no-subject = Name a subject: a record or a topic.
+contradiction-stance = one asserts, another denies
+contradiction-linked = linked as contradicting
+contradiction-figures = figures that cannot both be true

@@ -348,3 +348,16 @@ identity-when = 时间
 identity-who = 操作人
 identity-decision = 判定
 identity-records = 记录
+
+nav-disputes = 争议
+disputes-title = 争议
+disputes-intro = 各来源说法相互矛盾的主题：一方肯定而另一方否认，或被标注为相互矛盾，或所给数字不可能同时成立。
+disputes-none = 在您可查看的内容中，没有来源相互矛盾。
+disputes-claims = 说法
+disputes-why = 原因
+disputes-about = 关于以下主题的说法：
+disputes-all-claims = 关于此记录的全部说法
+disputes-no-subject = 请指明主题：一条记录或一个话题。
+contradiction-stance = 一方肯定，另一方否认
+contradiction-linked = 被标注为相互矛盾
+contradiction-figures = 数字不可能同时成立

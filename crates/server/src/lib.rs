@@ -10,6 +10,7 @@
 //! Errors are RFC 9457 problem documents ([`problem`]).
 
 pub mod auth;
+pub mod disputes;
 pub mod duplicates;
 mod names;
 mod openapi;
@@ -53,7 +54,13 @@ pub fn router(store: Arc<dyn Store>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(openapi::document))
-        .nest("/api/v1", records::routes().merge(duplicates::api_routes()))
+        .nest(
+            "/api/v1",
+            records::routes()
+                .merge(duplicates::api_routes())
+                .route("/disputes", get(disputes::list))
+                .route("/disputes/claims", get(disputes::claims)),
+        )
         .merge(pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1031,3 +1031,115 @@ async fn duplicate_decisions_through_the_api() {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn disputes_put_contradicting_claims_side_by_side() {
+    let s = Server::start().await;
+    let source = |title: &str, kind: &str, grade: &str, conf: &str| {
+        s.post(
+            "/api/v1/sources",
+            json!({"type": kind, "title": title, "reliability": grade, "confidentiality": conf}),
+        )
+    };
+    let ngo = source("Research report", "ngo_report", "B", "public").await;
+    let gov = source("White paper", "official_statement", "E", "public").await;
+    let claim = |src: &Value, stance: &str, quantity: Value, conf: &str| {
+        s.post(
+            "/api/v1/claims",
+            json!({"subject": {"topic": "Detention in camps"}, "statement": "figure", "stance": stance,
+                   "credibility": 3, "source": src["id"], "quantity": quantity, "confidentiality": conf,
+                   "quote": "words"}),
+        )
+    };
+    let high = claim(
+        &ngo,
+        "asserts",
+        json!({"low": 1000000, "high": 1800000, "unit": "persons"}),
+        "public",
+    )
+    .await;
+    let low = claim(
+        &gov,
+        "asserts",
+        json!({"high": 10000, "unit": "persons"}),
+        "public",
+    )
+    .await;
+    claim(
+        &gov,
+        "denies",
+        json!({"low": 1000000, "high": 1800000, "unit": "persons"}),
+        "restricted",
+    )
+    .await;
+
+    let (st, _, v) = s
+        .call(Method::GET, "/api/v1/disputes", Some(&s.viewer), None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{v}");
+    assert_eq!(items[0]["subject"]["topic"], "detention in camps");
+    assert_eq!(
+        items[0]["contradictions"],
+        json!([{"a": high["id"], "b": low["id"], "why": "figures"}]),
+        "the restricted denial is not shown to a viewer"
+    );
+
+    let (st, _, v) = s
+        .call(
+            Method::GET,
+            "/api/v1/disputes/claims?topic=detention%20in%20CAMPS",
+            Some(&s.editor),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["asserts"].as_array().unwrap().len(), 2);
+    assert_eq!(v["denies"].as_array().unwrap().len(), 1, "editors see it");
+    let first = &v["asserts"][0];
+    assert_eq!(first["quote"], "words");
+    assert!(
+        first["source"]["kind"].is_string() && first["source"]["reliability"].is_string(),
+        "{first}"
+    );
+    let (st, _, _) = s
+        .call(
+            Method::GET,
+            "/api/v1/disputes/claims",
+            Some(&s.viewer),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _, _) = s.call(Method::GET, "/api/v1/disputes", None, None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+
+    // The page shows both sides, escaped, to anyone allowed.
+    let html = s
+        .client
+        .get(format!("{}/disputes", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("detention in camps"), "{html}");
+    let html = s
+        .client
+        .get(format!(
+            "{}/disputes/subject?topic=Detention%20in%20camps",
+            s.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Research report") && html.contains("White paper"),
+        "{html}"
+    );
+}

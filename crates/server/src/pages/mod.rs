@@ -8,6 +8,7 @@
 
 mod admin;
 mod dashboard;
+mod disputes;
 mod duplicates;
 mod forms;
 mod i18n;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/lang", get(login::switch_language))
         .route("/static/app.css", get(stylesheet))
         .merge(duplicates::routes())
+        .merge(disputes::routes())
         .merge(view::routes())
         .merge(forms::routes())
         .merge(admin::routes())
@@ -80,6 +82,7 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                         @for (kind, key) in NAV {
                             a href={ "/" (kind.plural()) } { (lang.t(key)) }
                         }
+                        a href="/disputes" { (lang.t("nav-disputes")) }
                         @if frame.caller.has(Role::Editor) {
                             a href="/duplicates" { (lang.t("nav-duplicates")) }
                         }
