@@ -259,7 +259,87 @@ pub fn duplicates_auto_merge(data: &DataDir) -> Result<ExitCode> {
 
 pub fn serve(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
     let store = open_store(data)?;
-    run_server(Arc::new(store), bind)
+    run_server(Arc::new(store), evidence(data)?, bind)
+}
+
+/// Where a data directory keeps its originals, and how their text is read:
+/// by this same binary, in a child process with limits.
+pub fn evidence(data: &DataDir) -> Result<Arc<vigil_server::documents::Evidence>> {
+    let dir = data.path.join("originals");
+    let blobs = vigil_evidence::BlobStore::open(&dir)
+        .with_context(|| format!("opening the evidence store {}", dir.display()))?;
+    let exe = std::env::current_exe().context("finding the vigil binary to read documents with")?;
+    Ok(Arc::new(vigil_server::documents::Evidence {
+        blobs,
+        worker: vigil_evidence::WorkerCommand::new(exe).arg("extract-worker"),
+        limits: vigil_evidence::Limits::default(),
+    }))
+}
+
+/// Keeps each file and reads its text; one line per file (id, tab, name).
+/// A file that fails does not stop the others; the exit code says.
+pub fn ingest(
+    data: &DataDir,
+    confidentiality: &str,
+    source: Option<&str>,
+    files: &[PathBuf],
+) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let evidence = evidence(data)?;
+    let confidentiality: vigil_model::Confidentiality = serde_json::from_value(
+        serde_json::Value::String(confidentiality.to_string()),
+    )
+    .map_err(|_| {
+        anyhow::anyhow!(
+            "--confidentiality is public, internal or restricted, not {confidentiality:?}"
+        )
+    })?;
+    let source = source
+        .map(|s| s.parse::<vigil_model::RecordId>())
+        .transpose()
+        .map_err(|_| anyhow::anyhow!("--source takes the id of a source record"))?;
+    let progress = indicatif::ProgressBar::new(files.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+            .expect("valid progress template"),
+    );
+    let mut failed = 0;
+    for file in files {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file.display().to_string());
+        progress.set_message(name.clone());
+        let arrival = vigil_server::documents::Arrival {
+            file_name: name.clone(),
+            confidentiality,
+            source,
+        };
+        match evidence.ingest_file(&store, file, arrival, "cli") {
+            Ok((doc, _)) => {
+                progress.suspend(|| println!("{}\t{}", doc.id, name));
+                if let Some(reason) = &doc.error {
+                    failed += 1;
+                    progress.suspend(|| {
+                        eprintln!(
+                            "{}: kept, but its text could not be read: {reason}",
+                            file.display()
+                        )
+                    });
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                progress.suspend(|| eprintln!("{}: {e}", file.display()));
+            }
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// The account the demo prints a token for.
@@ -291,7 +371,7 @@ pub fn demo(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
         "Try:\n  curl -H 'Authorization: Bearer {token}' http://{}/api/v1/persons",
         bind.bind
     );
-    run_server(Arc::new(store), bind)
+    run_server(Arc::new(store), evidence(data)?, bind)
 }
 
 /// Loads the demo dataset; loading it again changes nothing.
@@ -340,7 +420,11 @@ pub fn import_demo(store: &dyn Store) -> Result<ImportOutcome> {
 /// How long a stopping server waits for requests still running.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn run_server(store: Arc<dyn Store>, bind: &Bind) -> Result<ExitCode> {
+fn run_server(
+    store: Arc<dyn Store>,
+    evidence: Arc<vigil_server::documents::Evidence>,
+    bind: &Bind,
+) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(bind.bind)
@@ -350,7 +434,7 @@ fn run_server(store: Arc<dyn Store>, bind: &Bind) -> Result<ExitCode> {
         // Plain text on its own line: scripts and tests read the address.
         eprintln!("vigil listening on http://{local}");
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = vigil_server::serve(listener, store, async {
+        let server = vigil_server::serve_with(listener, store, Some(evidence), async {
             shutdown_signal().await;
             let _ = stopping.send(());
         });

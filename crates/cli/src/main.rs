@@ -97,6 +97,27 @@ enum Command {
     Import(ImportArgs),
     /// Export records as JSON Lines or CSV, streaming, with no size cap.
     Export(ExportArgs),
+    /// Keep documents (PDF, HTML, DOCX, Markdown, text, images) and read
+    /// their text; prints each document's id, a tab and the file name.
+    Ingest {
+        #[command(flatten)]
+        data: DataDir,
+        /// Who may see them: public, internal (default) or restricted.
+        #[arg(long, default_value = "internal")]
+        confidentiality: String,
+        /// The source record these files are the text of.
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Reads one file's text for the server, in a process of its own with
+    /// a time and memory limit (used internally).
+    #[command(hide = true)]
+    ExtractWorker {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -198,6 +219,10 @@ pub struct ExportArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::ExtractWorker { args } = cli.command {
+        // Before logging starts: the worker's output is its answer.
+        return vigil_evidence::worker_main(args);
+    }
     commands::init_logging();
     let result = match cli.command {
         Command::Init { data, admin } => commands::init(&data, &admin),
@@ -227,6 +252,13 @@ fn main() -> ExitCode {
         } => commands::duplicates_auto_merge(&data),
         Command::Import(args) => commands::import(&args),
         Command::Export(args) => commands::export(&args),
+        Command::Ingest {
+            data,
+            confidentiality,
+            source,
+            files,
+        } => commands::ingest(&data, &confidentiality, source.as_deref(), &files),
+        Command::ExtractWorker { .. } => unreachable!("handled above"),
     };
     match result {
         Ok(code) => code,

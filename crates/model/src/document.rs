@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(test)]
+use crate::quote_occurs;
 use crate::{Confidentiality, RecordId};
 
 /// A file as it was received. The original bytes are never altered; the
@@ -76,39 +78,6 @@ pub struct Paragraph {
     pub source_start: u64,
     #[serde(default)]
     pub source_end: u64,
-}
-
-/// Text as quotes are compared: every run of white space one space, every
-/// quotation mark one `"` or `'`, trimmed.
-pub fn fold_for_quotes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        let c = match c {
-            '“' | '”' | '„' | '‟' | '«' | '»' | '「' | '」' | '『' | '』' | '＂' => {
-                '"'
-            }
-            '‘' | '’' | '‚' | '‛' | '‹' | '›' | '＇' | '`' | '´' => '\'',
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Whether `quote` occurs in `passage`, white space and quotation marks
-/// folded: a quote must be the source's own words.
-pub fn quote_occurs(passage: &str, quote: &str) -> bool {
-    let quote = fold_for_quotes(quote);
-    !quote.is_empty() && fold_for_quotes(passage).contains(&quote)
 }
 
 #[cfg(test)]

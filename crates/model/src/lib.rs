@@ -16,13 +16,14 @@ mod entities;
 mod event;
 mod evidence;
 mod kind;
+mod quote;
 mod record;
 mod script;
 mod validation;
 pub mod vocabulary;
 
 pub use date::{DateBounds, EdtfDate};
-pub use document::{fold_for_quotes, quote_occurs, Document, DocumentStatus, Paragraph};
+pub use document::{Document, DocumentStatus, Paragraph};
 pub use entities::{
     Contact, Coordinates, ExternalId, Identifying, Name, NameKind, Organization, Person,
     PersonRelation, Place, PlaceType, RelationKind, Sex,
@@ -36,6 +37,7 @@ pub use evidence::{
     Stance,
 };
 pub use kind::{Kind, UnknownKind};
+pub use quote::{fold_for_quotes, quote_occurs};
 pub use record::{
     rfc3339, Body, Citation, Confidentiality, Record, RecordId, RecordMeta, Reference,
 };

@@ -164,15 +164,43 @@ pub fn keys_from_han(normal: &str) -> Vec<Key> {
 /// word a Cantonese syllable, or all but one (an English name beside the
 /// Chinese one, as in Joshua Wong Chi-fung) when at least two are.
 pub fn key_from_latin(normal: &str) -> Option<Key> {
+    key_with(normal, false)
+}
+
+/// [`key_from_latin`] with given names written as one word split into
+/// their syllables (Wong Chifung is Wong Chi-fung); `None` when no word
+/// splits.
+pub fn key_from_joined_latin(normal: &str) -> Option<Key> {
+    key_with(normal, true)
+}
+
+fn key_with(normal: &str, split: bool) -> Option<Key> {
     let syllables = &readings().syllables;
+    let mut did_split = false;
     let words: Vec<String> = normal
         .split(' ')
         .filter(|w| !w.is_empty())
         .flat_map(|w| match JOINED_SURNAMES.iter().find(|(j, _)| *j == w) {
             Some((_, parts)) => parts.map(fold).to_vec(),
-            None => vec![fold(w)],
+            None => {
+                let folded = fold(w);
+                match split
+                    .then(|| (!syllables.contains(&folded)).then(|| split_joined(w)))
+                    .flatten()
+                    .flatten()
+                {
+                    Some(parts) => {
+                        did_split = true;
+                        parts
+                    }
+                    None => vec![folded],
+                }
+            }
         })
         .collect();
+    if split && !did_split {
+        return None;
+    }
     let known: Vec<String> = words
         .iter()
         .filter(|w| syllables.contains(*w))
@@ -186,9 +214,58 @@ pub fn key_from_latin(normal: &str) -> Option<Key> {
     }
 }
 
+/// A word of two or three Cantonese syllables written together
+/// ("chifung", "kwunchung"), split where every part is a syllable; the
+/// split with the longest first part wins when there are several.
+fn split_joined(word: &str) -> Option<Vec<String>> {
+    crate::memo_table!(SPLITS: Option<Vec<String>>);
+    crate::memo(&SPLITS, word, |word| {
+        if !word.is_ascii() || word.len() < 4 || crate::english::is_given_name(word) {
+            return None;
+        }
+        let syllables = &readings().syllables;
+        let known = |part: &str| {
+            let f = fold(part);
+            syllables.contains(&f).then_some(f)
+        };
+        for i in (2..word.len() - 1).rev() {
+            let Some(first) = known(&word[..i]) else {
+                continue;
+            };
+            if let Some(second) = known(&word[i..]) {
+                return Some(vec![first, second]);
+            }
+            for j in (i + 2..word.len() - 1).rev() {
+                if let (Some(second), Some(third)) = (known(&word[i..j]), known(&word[j..])) {
+                    return Some(vec![first, second, third]);
+                }
+            }
+        }
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn given_names_written_as_one_word_are_split() {
+        assert_eq!(
+            key_from_joined_latin("wong chifung"),
+            key_from_latin("wong chi fung")
+        );
+        assert_eq!(
+            key_from_joined_latin("law kwunchung"),
+            key_from_latin("law kwun chung")
+        );
+        assert!(key_from_joined_latin("wong chifung").is_some());
+        assert_eq!(
+            key_from_joined_latin("wong chi fung"),
+            None,
+            "nothing to split"
+        );
+    }
 
     #[test]
     fn spelling_habits_fold_together() {

@@ -49,6 +49,11 @@ tony tracy trevor valerie vanessa veronica victor victoria vincent violet vivian
 walter wendy william willie winnie winston yvonne zoe
 ";
 
+/// Whether a (normalised) word is a common English given name.
+pub fn is_given_name(word: &str) -> bool {
+    given_names().contains(word)
+}
+
 fn given_names() -> &'static HashSet<&'static str> {
     static SET: LazyLock<HashSet<&'static str>> =
         LazyLock::new(|| GIVEN_NAMES.split_whitespace().collect());

@@ -89,7 +89,7 @@ const BIRTH_YEAR_TOLERANCE: i32 = 2;
 
 /// Tokens shorter than this are not searched with an edit: "li" is one
 /// edit from a dozen other syllables.
-const MIN_EDIT_CHARS: usize = 4;
+const MIN_EDIT_CHARS: usize = 3;
 
 fn space_code(space: Space) -> char {
     match space {

@@ -195,6 +195,7 @@ pub fn keys(name: &str) -> Vec<Key> {
         keys.extend(tibetan::key_from_latin(&normal, pinyin.as_deref()));
         keys.extend(english::key(&normal));
         keys.extend(cantonese::key_from_latin(&normal));
+        keys.extend(cantonese::key_from_joined_latin(&normal));
         keys.extend(Key::from_tokens(
             Rule::UyghurSkeleton,
             uyghur::skeleton_tokens(&normal),

@@ -11,6 +11,7 @@
 
 pub mod auth;
 pub mod disputes;
+pub mod documents;
 pub mod duplicates;
 mod names;
 mod openapi;
@@ -23,7 +24,6 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
-use tower_http::limit::RequestBodyLimitLayer;
 use vigil_store::Store;
 
 pub use auth::Caller;
@@ -40,17 +40,28 @@ pub struct AppState {
     pub throttle: Arc<throttle::Throttle>,
     pub summaries: Arc<pages::SummaryCache>,
     pub names: Arc<names::IndexCache>,
+    /// Where documents are kept; `None` for a server that keeps none.
+    pub evidence: Option<Arc<documents::Evidence>>,
 }
 
 /// The whole application: health check, OpenAPI document, JSON API and web
 /// pages, every route behind the one authorisation layer.
 pub fn router(store: Arc<dyn Store>) -> Router {
+    router_with(store, None)
+}
+
+/// [`router`] for a server that keeps documents.
+pub fn router_with(store: Arc<dyn Store>, evidence: Option<Arc<documents::Evidence>>) -> Router {
+    use axum::extract::DefaultBodyLimit;
     let state = AppState {
         store,
         throttle: Arc::default(),
         summaries: Arc::default(),
         names: Arc::default(),
+        evidence,
     };
+    // Documents may be large; everything else is small.
+    let upload = DefaultBodyLimit::max(documents::MAX_UPLOAD_BYTES);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(openapi::document))
@@ -59,7 +70,14 @@ pub fn router(store: Arc<dyn Store>) -> Router {
             records::routes()
                 .merge(duplicates::api_routes())
                 .route("/disputes", get(disputes::list))
-                .route("/disputes/claims", get(disputes::claims)),
+                .route("/disputes/claims", get(disputes::claims))
+                .route(
+                    "/documents",
+                    get(documents::list).post(documents::upload).layer(upload),
+                )
+                .route("/documents/{id}", get(documents::read))
+                .route("/documents/{id}/paragraphs", get(documents::paragraphs))
+                .route("/documents/{id}/original", get(documents::original)),
         )
         .merge(pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(
@@ -67,7 +85,7 @@ pub fn router(store: Arc<dyn Store>) -> Router {
             auth::authorise,
         ))
         .fallback(not_found)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
@@ -146,7 +164,18 @@ pub async fn serve(
     store: Arc<dyn Store>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(store).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    serve_with(listener, store, None, shutdown).await
+}
+
+/// [`serve`] for a server that keeps documents.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    store: Arc<dyn Store>,
+    evidence: Option<Arc<documents::Evidence>>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app =
+        router_with(store, evidence).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -1,0 +1,357 @@
+//! Receiving documents: keep the original under its SHA-256, read its text
+//! in a child process with a time and memory limit, and store the
+//! document with its paragraphs. Used by `POST /api/v1/documents`, the
+//! upload form, and `vigil ingest`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use vigil_evidence::{extract_isolated, sniff, BlobStore, EvidenceError, Limits, WorkerCommand};
+use vigil_model::{Confidentiality, Document, Paragraph, RecordId};
+use vigil_store::{document_id, DocumentText, NewDocument, Store, StoreError};
+
+use crate::auth::Caller;
+use crate::problem::Problem;
+use crate::records::blocking;
+use crate::AppState;
+
+/// Largest document accepted over HTTP; bigger files go through
+/// `vigil ingest`.
+pub const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
+
+/// Where originals are kept and how their text is read.
+pub struct Evidence {
+    pub blobs: BlobStore,
+    /// The program that reads a file's text (`vigil extract-worker`).
+    pub worker: WorkerCommand,
+    pub limits: Limits,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How a document arrives, besides its bytes.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    pub file_name: String,
+    pub confidentiality: Confidentiality,
+    pub source: Option<RecordId>,
+}
+
+impl Evidence {
+    /// Keeps the bytes at `path` and reads their text. The original is
+    /// stored before anything reads it, so a file that breaks the reader
+    /// is still kept, with the reason recorded on the document.
+    pub fn ingest_file(
+        &self,
+        store: &dyn Store,
+        path: &Path,
+        arrival: Arrival,
+        actor: &str,
+    ) -> Result<(Document, bool), IngestError> {
+        let stored = self.blobs.put_file(path)?;
+        self.after_storing(store, stored, arrival, actor)
+    }
+
+    pub fn ingest_bytes(
+        &self,
+        store: &dyn Store,
+        bytes: &[u8],
+        arrival: Arrival,
+        actor: &str,
+    ) -> Result<(Document, bool), IngestError> {
+        let stored = self.blobs.put(bytes)?;
+        self.after_storing(store, stored, arrival, actor)
+    }
+
+    fn after_storing(
+        &self,
+        store: &dyn Store,
+        stored: vigil_evidence::Stored,
+        arrival: Arrival,
+        actor: &str,
+    ) -> Result<(Document, bool), IngestError> {
+        if let Some(known) = store.document(document_id(&stored.sha256))? {
+            if known.status != vigil_model::DocumentStatus::Failed {
+                return Ok((known, false));
+            }
+        }
+        let original = self.blobs.path(&stored.sha256)?;
+        let head = read_head(&original)?;
+        let media_type = sniff(&head, &arrival.file_name);
+        let text = if media_type.is_image() || !media_type.is_supported() {
+            DocumentText::None
+        } else {
+            match extract_isolated(&self.worker, &original, &media_type, self.limits) {
+                Ok(extraction) => DocumentText::Paragraphs {
+                    pages: extraction.pages,
+                    paragraphs: extraction
+                        .paragraphs
+                        .into_iter()
+                        .map(|p| Paragraph {
+                            number: p.number,
+                            page: p.page,
+                            text: p.text,
+                            source_start: p.source_start as u64,
+                            source_end: p.source_end as u64,
+                        })
+                        .collect(),
+                },
+                Err(e) => DocumentText::Failed(e.to_string()),
+            }
+        };
+        let new = NewDocument {
+            sha256: stored.sha256,
+            size: stored.size,
+            media_type: media_type.mime().to_string(),
+            file_name: arrival.file_name,
+            source: arrival.source,
+            confidentiality: arrival.confidentiality,
+        };
+        Ok(store.put_document(new, text, actor)?)
+    }
+}
+
+/// Enough of a file to tell what it is.
+fn read_head(path: &Path) -> Result<Vec<u8>, EvidenceError> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64 * 1024);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
+        .map_err(|e| EvidenceError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+    Ok(head)
+}
+
+impl From<IngestError> for Problem {
+    fn from(e: IngestError) -> Problem {
+        match e {
+            IngestError::Store(e) => Problem::from(e),
+            IngestError::Evidence(e) => {
+                tracing::error!(error = %e, "keeping a document failed");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "evidence-store",
+                    "the document could not be kept; nothing was recorded",
+                )
+            }
+        }
+    }
+}
+
+pub fn document_json(d: &Document) -> Value {
+    serde_json::to_value(d).unwrap_or(Value::Null)
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    name: Option<String>,
+    confidentiality: Option<Confidentiality>,
+    source: Option<String>,
+}
+
+/// `POST /api/v1/documents?name=report.pdf[&confidentiality=&source=]`
+/// with the file as the body. 201 for a new document, 200 when the same
+/// bytes were received before.
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<UploadQuery>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let evidence = configured(&state)?;
+    let file_name = query
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| Problem::bad_parameter("name", "give the file's name: ?name=report.pdf"))?;
+    if body.is_empty() {
+        return Err(Problem::bad_parameter(
+            "body",
+            "send the file as the request body",
+        ));
+    }
+    let source = match query.source.as_deref() {
+        Some(s) => Some(
+            s.parse::<RecordId>()
+                .map_err(|_| Problem::bad_parameter("source", "not a record id"))?,
+        ),
+        None => None,
+    };
+    let confidentiality = query.confidentiality.unwrap_or(Confidentiality::Internal);
+    if !caller.may_see(confidentiality) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "you cannot file a document above your own confidentiality level",
+        ));
+    }
+    let store = state.store.clone();
+    let actor = caller.actor();
+    let (doc, created) = tokio::task::spawn_blocking(move || {
+        evidence.ingest_bytes(
+            store.as_ref(),
+            &body,
+            Arrival {
+                file_name,
+                confidentiality,
+                source,
+            },
+            &actor,
+        )
+    })
+    .await
+    .map_err(|_| {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "ingestion failed",
+        )
+    })??;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let mut response = (status, Json(document_json(&doc))).into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/documents/{}", doc.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+pub(crate) fn configured(state: &AppState) -> Result<Arc<Evidence>, Problem> {
+    state.evidence.clone().ok_or_else(|| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no-evidence-store",
+            "this server keeps no documents: start it with `vigil serve`, which keeps them in its data directory",
+        )
+    })
+}
+
+/// A document the caller may see, or 404 (the same answer whether it does
+/// not exist or is above their level).
+async fn visible(state: &AppState, caller: &Caller, id: &str) -> Result<Document, Problem> {
+    let not_found = || Problem::new(StatusCode::NOT_FOUND, "not-found", "no such document");
+    let id: RecordId = id.parse().map_err(|_| not_found())?;
+    let store = state.store.clone();
+    blocking(move || store.document(id))
+        .await?
+        .filter(|d| caller.may_see(d.confidentiality))
+        .ok_or_else(not_found)
+}
+
+/// `GET /api/v1/documents/{id}`
+pub async fn read(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Json<Value>, Problem> {
+    Ok(Json(document_json(&visible(&state, &caller, &id).await?)))
+}
+
+/// `GET /api/v1/documents/{id}/paragraphs`
+pub async fn paragraphs(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Json<Value>, Problem> {
+    let doc = visible(&state, &caller, &id).await?;
+    let store = state.store.clone();
+    let paragraphs = blocking(move || store.paragraphs(doc.id)).await?;
+    Ok(Json(json!({
+        "document": doc.id.to_string(),
+        "items": paragraphs.iter().map(|p| json!({"number": p.number, "page": p.page, "text": p.text})).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /api/v1/documents/{id}/original`: the bytes as received, served
+/// as an attachment so that a browser never renders hostile HTML or PDF
+/// in vigil's origin.
+pub async fn original(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Response, Problem> {
+    let doc = visible(&state, &caller, &id).await?;
+    let evidence = configured(&state)?;
+    let sha = doc.sha256.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        evidence.blobs.path(&sha).and_then(|p| {
+            std::fs::read(&p).map_err(|e| EvidenceError::Io {
+                action: "read",
+                path: p,
+                source: e,
+            })
+        })
+    })
+    .await
+    .map_err(|_| {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "reading failed",
+        )
+    })?
+    .map_err(IngestError::from)?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        doc.file_name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            })
+            .collect::<String>()
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", doc.sha256)) {
+        headers.insert(header::ETAG, v);
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    offset: Option<u64>,
+    limit: Option<u64>,
+}
+
+/// `GET /api/v1/documents`
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, Problem> {
+    let store = state.store.clone();
+    let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(50).clamp(1, 500));
+    let max = caller.max_confidentiality();
+    let docs = blocking(move || store.documents(max, offset, limit)).await?;
+    Ok(Json(
+        json!({ "items": docs.iter().map(document_json).collect::<Vec<_>>() }),
+    ))
+}
