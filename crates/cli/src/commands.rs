@@ -259,7 +259,7 @@ pub fn duplicates_auto_merge(data: &DataDir) -> Result<ExitCode> {
 
 pub fn serve(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
     let store = open_store(data)?;
-    run_server(Arc::new(store), evidence(data)?, bind)
+    run_server(Arc::new(store), options(data)?, bind)
 }
 
 /// Where a data directory keeps its originals, and how their text is read:
@@ -274,6 +274,74 @@ pub fn evidence(data: &DataDir) -> Result<Arc<vigil_server::documents::Evidence>
         worker: vigil_evidence::WorkerCommand::new(exe).arg("extract-worker"),
         limits: vigil_evidence::Limits::default(),
     }))
+}
+
+/// Documents and the search index of a data directory.
+pub fn options(data: &DataDir) -> Result<vigil_server::Options> {
+    Ok(vigil_server::Options {
+        evidence: Some(evidence(data)?),
+        search: Some(Arc::new(search_index(data)?)),
+    })
+}
+
+fn search_index(data: &DataDir) -> Result<vigil_server::search::Search> {
+    let dir = data.path.join("search");
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    vigil_server::search::Search::open(&dir).with_context(|| {
+        format!(
+            "opening the search index {}; `vigil reindex` rebuilds it",
+            dir.display()
+        )
+    })
+}
+
+/// Prints the hits for a query: kind, id (document and paragraph for a
+/// passage), then the snippet with the matched words in [brackets].
+pub fn search(data: &DataDir, query: &str, limit: usize) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let index = search_index(data)?;
+    index.catch_up(&store)?;
+    let filters = vigil_search::Filters {
+        max_confidentiality: 2,
+        ..vigil_search::Filters::default()
+    };
+    let results = index.search(query, &filters, limit, 0)?;
+    if results.hits.is_empty() {
+        eprintln!("nothing found for {query:?}");
+        return Ok(ExitCode::FAILURE);
+    }
+    for hit in &results.hits {
+        let mut snippet = String::new();
+        let mut at = 0;
+        for &(a, b) in &hit.snippet.highlights {
+            snippet.push_str(&hit.snippet.text[at..a]);
+            snippet.push('[');
+            snippet.push_str(&hit.snippet.text[a..b]);
+            snippet.push(']');
+            at = b;
+        }
+        snippet.push_str(&hit.snippet.text[at..]);
+        let place = match (&hit.document, hit.paragraph) {
+            (Some(d), Some(p)) => format!("{d}#{p}"),
+            _ => hit.id.clone(),
+        };
+        println!("{}\t{place}\t{}", hit.kind, snippet.replace('\n', " "));
+    }
+    eprintln!("{} found", results.total);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Rebuilds the search index from the store.
+pub fn reindex(data: &DataDir) -> Result<ExitCode> {
+    let store = open_store(data)?;
+    let index = search_index(data)?;
+    let started = std::time::Instant::now();
+    let n = index.rebuild(&store)?;
+    eprintln!(
+        "indexed {n} records and paragraphs in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Keeps each file and reads its text; one line per file (id, tab, name).
@@ -371,7 +439,7 @@ pub fn demo(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
         "Try:\n  curl -H 'Authorization: Bearer {token}' http://{}/api/v1/persons",
         bind.bind
     );
-    run_server(Arc::new(store), evidence(data)?, bind)
+    run_server(Arc::new(store), options(data)?, bind)
 }
 
 /// Loads the demo dataset; loading it again changes nothing.
@@ -422,7 +490,7 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn run_server(
     store: Arc<dyn Store>,
-    evidence: Arc<vigil_server::documents::Evidence>,
+    options: vigil_server::Options,
     bind: &Bind,
 ) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
@@ -434,7 +502,7 @@ fn run_server(
         // Plain text on its own line: scripts and tests read the address.
         eprintln!("vigil listening on http://{local}");
         let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = vigil_server::serve_with(listener, store, Some(evidence), async {
+        let server = vigil_server::serve_with(listener, store, options, async {
             shutdown_signal().await;
             let _ = stopping.send(());
         });

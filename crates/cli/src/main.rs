@@ -111,6 +111,20 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Full-text search over records, claims and documents, in English,
+    /// Chinese or Uyghur.
+    Search {
+        #[command(flatten)]
+        data: DataDir,
+        query: String,
+        #[arg(long, default_value = "20")]
+        limit: usize,
+    },
+    /// Rebuilds the search index from the store.
+    Reindex {
+        #[command(flatten)]
+        data: DataDir,
+    },
     /// Reads one file's text for the server, in a process of its own with
     /// a time and memory limit (used internally).
     #[command(hide = true)]
@@ -258,6 +272,8 @@ fn main() -> ExitCode {
             source,
             files,
         } => commands::ingest(&data, &confidentiality, source.as_deref(), &files),
+        Command::Search { data, query, limit } => commands::search(&data, &query, limit),
+        Command::Reindex { data } => commands::reindex(&data),
         Command::ExtractWorker { .. } => unreachable!("handled above"),
     };
     match result {

@@ -18,6 +18,7 @@ mod openapi;
 mod pages;
 mod problem;
 mod records;
+pub mod search;
 mod throttle;
 
 use std::sync::Arc;
@@ -42,23 +43,36 @@ pub struct AppState {
     pub names: Arc<names::IndexCache>,
     /// Where documents are kept; `None` for a server that keeps none.
     pub evidence: Option<Arc<documents::Evidence>>,
+    pub search: Arc<search::Search>,
+}
+
+/// What a server keeps besides its store.
+#[derive(Default, Clone)]
+pub struct Options {
+    /// Where documents are kept; without it the server keeps none.
+    pub evidence: Option<Arc<documents::Evidence>>,
+    /// The full-text index; in memory when not given.
+    pub search: Option<Arc<search::Search>>,
 }
 
 /// The whole application: health check, OpenAPI document, JSON API and web
 /// pages, every route behind the one authorisation layer.
 pub fn router(store: Arc<dyn Store>) -> Router {
-    router_with(store, None)
+    router_with(store, Options::default())
 }
 
-/// [`router`] for a server that keeps documents.
-pub fn router_with(store: Arc<dyn Store>, evidence: Option<Arc<documents::Evidence>>) -> Router {
+/// [`router`] with documents and a search index on disk.
+pub fn router_with(store: Arc<dyn Store>, options: Options) -> Router {
     use axum::extract::DefaultBodyLimit;
     let state = AppState {
         store,
         throttle: Arc::default(),
         summaries: Arc::default(),
         names: Arc::default(),
-        evidence,
+        evidence: options.evidence,
+        search: options.search.unwrap_or_else(|| {
+            Arc::new(search::Search::in_memory().expect("an index in memory can always be made"))
+        }),
     };
     // Documents may be large; everything else is small.
     let upload = DefaultBodyLimit::max(documents::MAX_UPLOAD_BYTES);
@@ -77,7 +91,8 @@ pub fn router_with(store: Arc<dyn Store>, evidence: Option<Arc<documents::Eviden
                 )
                 .route("/documents/{id}", get(documents::read))
                 .route("/documents/{id}/paragraphs", get(documents::paragraphs))
-                .route("/documents/{id}/original", get(documents::original)),
+                .route("/documents/{id}/original", get(documents::original))
+                .route("/search", get(search::api)),
         )
         .merge(pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(
@@ -164,18 +179,18 @@ pub async fn serve(
     store: Arc<dyn Store>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, store, None, shutdown).await
+    serve_with(listener, store, Options::default(), shutdown).await
 }
 
 /// [`serve`] for a server that keeps documents.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     store: Arc<dyn Store>,
-    evidence: Option<Arc<documents::Evidence>>,
+    options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app =
-        router_with(store, evidence).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        router_with(store, options).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -125,6 +125,8 @@ pub trait Store: Send + Sync {
     /// else a new one.
     fn create(&self, id: Option<RecordId>, body: Body, actor: &str) -> Result<Record, StoreError>;
     fn get(&self, kind: Kind, id: RecordId) -> Result<Option<Record>, StoreError>;
+    /// A record of whatever kind it is.
+    fn record(&self, id: RecordId) -> Result<Option<Record>, StoreError>;
     /// Replaces the body of version `expected_version`; a different current
     /// version is [`StoreError::Conflict`].
     fn update(

@@ -452,6 +452,18 @@ impl Store for SqliteStore {
         self.read(|conn| read_record(conn, kind, id))
     }
 
+    fn record(&self, id: RecordId) -> Result<Option<Record>, StoreError> {
+        self.read(|conn| {
+            let raw = conn
+                .prepare_cached(&format!(
+                    "SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1"
+                ))?
+                .query_row([key(id)], RawRecord::from_row)
+                .optional()?;
+            raw.map(RawRecord::into_record).transpose()
+        })
+    }
+
     fn update(
         &self,
         kind: Kind,

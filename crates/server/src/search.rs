@@ -1,0 +1,370 @@
+//! Full-text search over records, claims and documents' paragraphs: the
+//! tantivy index (vigil-search) kept in step with the store, and
+//! `GET /api/v1/search`.
+//!
+//! The index is derived data. It follows the store's change feed
+//! (`Store::changes_since`): before each search it indexes what was
+//! written since, whichever process wrote it, and commits. So a search
+//! never disagrees with a write that has returned; `vigil reindex` rebuilds
+//! it from nothing.
+
+use std::sync::Mutex;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use vigil_model::{Body, Confidentiality, Record, RecordId};
+use vigil_search::{Filters, IndexDoc, SearchError, SearchIndex, SearchResults};
+use vigil_store::{Change, Store, StoreError};
+
+use crate::auth::Caller;
+use crate::problem::Problem;
+use crate::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchFailure {
+    #[error(transparent)]
+    Index(#[from] SearchError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct Search {
+    index: SearchIndex,
+    /// The store's change number the index has applied up to; `None`
+    /// before the first catch-up of this process.
+    applied: Mutex<Option<u64>>,
+}
+
+/// Changes applied per commit while catching up.
+const BATCH: u64 = 5_000;
+
+fn rank(c: Confidentiality) -> u8 {
+    match c {
+        Confidentiality::Public => 0,
+        Confidentiality::Internal => 1,
+        Confidentiality::Restricted => 2,
+    }
+}
+
+impl Search {
+    /// An index in `dir`; a new or damaged one is rebuilt from the store
+    /// on first use.
+    pub fn open(dir: &std::path::Path) -> Result<Search, SearchFailure> {
+        let index = SearchIndex::open(dir)?;
+        Ok(Search {
+            index,
+            applied: Mutex::new(None),
+        })
+    }
+
+    /// An index in memory, built from the store on first use.
+    pub fn in_memory() -> Result<Search, SearchFailure> {
+        Ok(Search {
+            index: SearchIndex::in_memory()?,
+            applied: Mutex::new(None),
+        })
+    }
+
+    /// Indexes what the store wrote since the last call.
+    pub fn catch_up(&self, store: &dyn Store) -> Result<(), SearchFailure> {
+        let mut applied = self.applied.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut after = match *applied {
+            Some(after) => after,
+            None => {
+                // Whatever an earlier process left is not known to match
+                // the store: start from nothing.
+                self.index.clear()?;
+                0
+            }
+        };
+        loop {
+            let mut changes = Vec::new();
+            let last = store.changes_since(after, BATCH, &mut |c| changes.push(c))?;
+            if changes.is_empty() {
+                if applied.is_none() {
+                    self.index.commit()?;
+                }
+                *applied = Some(after);
+                return Ok(());
+            }
+            changes.sort_by_key(|c| match c {
+                Change::Record(id) | Change::Document(id) => *id,
+            });
+            changes.dedup();
+            for change in changes {
+                match change {
+                    Change::Record(id) => self.index_record(store, id)?,
+                    Change::Document(id) => self.index_document(store, id)?,
+                }
+            }
+            self.index.commit()?;
+            after = last;
+        }
+    }
+
+    /// Forgets everything and indexes the whole store again.
+    pub fn rebuild(&self, store: &dyn Store) -> Result<u64, SearchFailure> {
+        *self.applied.lock().map_err(|_| SearchError::Poisoned)? = None;
+        self.catch_up(store)?;
+        Ok(self.index.num_docs())
+    }
+
+    fn index_record(&self, store: &dyn Store, id: RecordId) -> Result<(), SearchFailure> {
+        let key = format!("record:{id}");
+        match store.record(id)? {
+            None => self.index.delete(&key)?,
+            Some(record) => self.index.upsert(record_doc(store, key, &record)?)?,
+        }
+        Ok(())
+    }
+
+    fn index_document(&self, store: &dyn Store, id: RecordId) -> Result<(), SearchFailure> {
+        let doc_id = id.to_string();
+        self.index.delete_passages_of(&doc_id)?;
+        let Some(doc) = store.document(id)? else {
+            return Ok(());
+        };
+        let (source_kind, grade) = match doc.source {
+            Some(s) => source_grading(store, s)?,
+            None => (None, None),
+        };
+        for p in store.paragraphs(id)? {
+            self.index.upsert(IndexDoc {
+                key: format!("passage:{doc_id}:{}", p.number),
+                kind: "passage".into(),
+                id: doc_id.clone(),
+                document: Some(doc_id.clone()),
+                paragraph: Some(p.number),
+                title: doc.file_name.clone(),
+                text: p.text,
+                date_start: None,
+                date_end: None,
+                place: None,
+                source_kind: source_kind.clone(),
+                grade: grade.clone(),
+                confidentiality: rank(doc.confidentiality),
+            })?;
+        }
+        Ok(())
+    }
+
+    pub fn search(
+        &self,
+        query: &str,
+        filters: &Filters,
+        limit: usize,
+        offset: usize,
+    ) -> Result<SearchResults, SearchFailure> {
+        Ok(self.index.search(query, filters, limit, offset)?)
+    }
+}
+
+fn source_grading(
+    store: &dyn Store,
+    source: RecordId,
+) -> Result<(Option<String>, Option<String>), StoreError> {
+    Ok(match store.record(source)?.map(|r| r.body) {
+        Some(Body::Source(s)) => (Some(code(&s.source_kind)), Some(code(&s.reliability))),
+        _ => (None, None),
+    })
+}
+
+fn code<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// What of a record is searched. A protected person is indexed without
+/// their names: the index serves every role alike, and their identity is
+/// for editors only.
+fn record_doc(store: &dyn Store, key: String, record: &Record) -> Result<IndexDoc, StoreError> {
+    let body = &record.body;
+    let mut text: Vec<String> = Vec::new();
+    let mut title = body.label();
+    let (mut source_kind, mut grade, mut place, mut date) = (None, None, None, None);
+    match body {
+        Body::Person(p) => {
+            if p.protected {
+                title = p.unidentified.clone().unwrap_or_default();
+            } else {
+                text.extend(p.names.iter().map(|n| n.text.clone()));
+            }
+            text.extend(p.description.clone());
+        }
+        Body::Organization(o) => {
+            text.extend(o.names.iter().map(|n| n.text.clone()));
+            text.extend(o.description.clone());
+            place = o.place;
+        }
+        Body::Place(p) => {
+            text.extend(p.names.iter().map(|n| n.text.clone()));
+            text.extend(p.description.clone());
+            place = Some(record.id);
+        }
+        Body::Event(e) => {
+            text.extend(e.description.clone());
+            place = e.place;
+            date = e.date.as_ref().map(|d| d.bounds());
+        }
+        Body::Source(s) => {
+            text.extend(s.author.clone());
+            text.extend(s.publisher.clone());
+            text.extend(s.reference.clone());
+            source_kind = Some(code(&s.source_kind));
+            grade = Some(code(&s.reliability));
+            date = s.date.as_ref().map(|d| d.bounds());
+        }
+        Body::Claim(c) => {
+            text.extend(c.subject.topic.clone());
+            text.extend(c.quote.clone());
+            (source_kind, grade) = source_grading(store, c.source)?;
+            date = c
+                .quantity
+                .as_ref()
+                .and_then(|q| q.as_of.as_ref())
+                .map(|d| d.bounds());
+        }
+    }
+    let full_date = |d: Option<String>, end: bool| {
+        d.map(|d| match d.len() {
+            4 if end => format!("{d}-12-31"),
+            4 => format!("{d}-01-01"),
+            7 if end => format!("{d}-28"),
+            7 => format!("{d}-01"),
+            _ => d,
+        })
+    };
+    let (date_start, date_end) = match date {
+        Some(b) => (full_date(b.earliest, false), full_date(b.latest, true)),
+        None => (None, None),
+    };
+    Ok(IndexDoc {
+        key,
+        kind: record.kind().singular().to_string(),
+        id: record.id.to_string(),
+        document: None,
+        paragraph: None,
+        title,
+        text: text.join("\n"),
+        date_start,
+        date_end,
+        place: place.map(|p| p.to_string()),
+        source_kind,
+        grade,
+        confidentiality: rank(body.confidentiality()),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    pub q: Option<String>,
+    /// Kinds, comma-separated: person, event, claim, passage, ...
+    pub kind: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub place: Option<String>,
+    pub source_kind: Option<String>,
+    /// Grades, comma-separated: A,B
+    pub grade: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+impl SearchQuery {
+    pub fn filters(&self, caller: &Caller) -> Filters {
+        let list = |v: &Option<String>| -> Vec<String> {
+            v.as_deref()
+                .unwrap_or("")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        Filters {
+            kinds: list(&self.kind),
+            from: some(&self.from),
+            to: some(&self.to),
+            place: some(&self.place),
+            source_kind: some(&self.source_kind),
+            grades: list(&self.grade),
+            max_confidentiality: rank(caller.max_confidentiality()),
+        }
+    }
+}
+
+/// Runs a search for a caller after catching up with the store.
+pub async fn run(
+    state: &AppState,
+    caller: &Caller,
+    query: &SearchQuery,
+) -> Result<SearchResults, Problem> {
+    let q = query.q.clone().unwrap_or_default();
+    let filters = query.filters(caller);
+    let (limit, offset) = (
+        query.limit.unwrap_or(20).clamp(1, 100),
+        query.offset.unwrap_or(0).min(10_000),
+    );
+    let (search, store) = (state.search.clone(), state.store.clone());
+    tokio::task::spawn_blocking(move || {
+        search.catch_up(store.as_ref())?;
+        search.search(&q, &filters, limit, offset)
+    })
+    .await
+    .map_err(|_| {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "search failed",
+        )
+    })?
+    .map_err(|e| match e {
+        SearchFailure::Index(SearchError::InvalidDate(d)) => Problem::bad_parameter(
+            "from",
+            format!("{d:?} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ),
+        SearchFailure::Store(e) => Problem::from(e),
+        SearchFailure::Index(e) => {
+            tracing::error!(error = %e, "search index failure");
+            Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "search-index",
+                "the search index failed; `vigil reindex` rebuilds it from the store",
+            )
+        }
+    })
+}
+
+/// `GET /api/v1/search?q=...[&kind=&from=&to=&place=&source_kind=&grade=&limit=&offset=]`
+pub async fn api(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<Value>, Problem> {
+    if query.q.as_deref().is_none_or(|q| q.trim().is_empty()) {
+        return Err(Problem::bad_parameter(
+            "q",
+            "give words to look for: ?q=detention (English, Chinese or Uyghur)",
+        ));
+    }
+    let results = run(&state, &caller, &query).await?;
+    Ok(Json(json!({
+        "total": results.total,
+        "items": results.hits.iter().map(|h| json!({
+            "kind": h.kind,
+            "id": h.id,
+            "document": h.document,
+            "paragraph": h.paragraph,
+            "title": h.title,
+            "snippet": h.snippet.text,
+            "highlights": h.snippet.highlights,
+            "score": h.score,
+        })).collect::<Vec<_>>(),
+    })))
+}
