@@ -201,6 +201,14 @@ fn key_with(normal: &str, split: bool) -> Option<Key> {
     if split && !did_split {
         return None;
     }
+    if split {
+        // A split is a guess: only when every word then reads as Cantonese.
+        return words
+            .iter()
+            .all(|w| syllables.contains(w))
+            .then(|| Key::from_tokens(Rule::HongKong, words))
+            .flatten();
+    }
     let known: Vec<String> = words
         .iter()
         .filter(|w| syllables.contains(*w))
@@ -220,7 +228,13 @@ fn key_with(normal: &str, split: bool) -> Option<Key> {
 fn split_joined(word: &str) -> Option<Vec<String>> {
     crate::memo_table!(SPLITS: Option<Vec<String>>);
     crate::memo(&SPLITS, word, |word| {
-        if !word.is_ascii() || word.len() < 4 || crate::english::is_given_name(word) {
+        // Short words are single syllables (a pinyin "yang" is not "ya"
+        // and "ng"), and English names are not Chinese syllables.
+        if !word.is_ascii()
+            || word.len() < 5
+            || crate::english::is_given_name(word)
+            || crate::chinese::syllables().contains(word)
+        {
             return None;
         }
         let syllables = &readings().syllables;
@@ -229,6 +243,9 @@ fn split_joined(word: &str) -> Option<Vec<String>> {
             syllables.contains(&f).then_some(f)
         };
         for i in (2..word.len() - 1).rev() {
+            if word.len() - i < 2 {
+                continue;
+            }
             let Some(first) = known(&word[..i]) else {
                 continue;
             };
