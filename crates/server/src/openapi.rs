@@ -90,6 +90,7 @@ fn build() -> Value {
     add::<Claim>(&mut generator);
     add::<vigil_model::Vocabulary>(&mut generator);
     add::<vigil_model::Term>(&mut generator);
+    add::<vigil_model::Document>(&mut generator);
     let mut schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
     schemas.insert(
         "Problem".into(),
@@ -224,6 +225,7 @@ fn build() -> Value {
             "responses": match_responses}}),
     );
     duplicate_paths(&mut paths);
+    evidence_paths(&mut paths);
     paths.insert(
         "/healthz".into(),
         json!({"get": {"operationId": "healthz", "security": [], "responses": {"200": {"description": "The server is up"}}}}),
@@ -322,6 +324,89 @@ fn duplicate_paths(paths: &mut Map<String, Value>) {
 pub async fn document() -> Json<Value> {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     Json(DOCUMENT.get_or_init(build).clone())
+}
+
+/// Documents, full-text search and disputes (issue 4).
+fn evidence_paths(paths: &mut Map<String, Value>) {
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}});
+    let document = json!({"$ref": "#/components/schemas/Document"});
+    let with = |mut m: Map<String, Value>, code: &str, v: Value| {
+        m.insert(code.into(), v);
+        Value::Object(m)
+    };
+    let mut upload = problem_responses(&["400", "401", "403", "413", "422", "503"]);
+    upload.insert("200".into(), json!({"description": "Received before", "content": {"application/json": {"schema": document}}}));
+    upload.insert(
+        "201".into(),
+        json!({"description": "Kept", "content": {"application/json": {"schema": document}}}),
+    );
+    let upload_responses = Value::Object(upload);
+    paths.insert(
+        "/api/v1/documents".into(),
+        json!({
+            "get": {"operationId": "list_documents", "tags": ["documents"],
+                "parameters": [{"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+                "responses": with(problem_responses(&["401"]), "200", json!({"description": "Documents the caller may see, newest first",
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": document}}}}}}))},
+            "post": {"operationId": "upload_document", "tags": ["documents"],
+                "description": "Keeps the file as received (by its SHA-256) and reads its text in an isolated process. The same bytes again answer 200 with the document kept before. A file whose text cannot be read is kept, with `status: failed` and the reason in `error`.",
+                "parameters": [{"name": "name", "in": "query", "required": true, "schema": {"type": "string"}},
+                               {"name": "confidentiality", "in": "query", "schema": {"type": "string", "enum": ["public", "internal", "restricted"]}},
+                               {"name": "source", "in": "query", "schema": {"type": "string", "format": "uuid"}}],
+                "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": upload_responses}
+        }),
+    );
+    paths.insert(
+        "/api/v1/documents/{id}".into(),
+        json!({"get": {"operationId": "read_document", "tags": ["documents"], "parameters": [id],
+            "responses": with(problem_responses(&["401", "404"]), "200", json!({"description": "The document's metadata, with its sha256", "content": {"application/json": {"schema": document}}}))}}),
+    );
+    paths.insert(
+        "/api/v1/documents/{id}/original".into(),
+        json!({"get": {"operationId": "document_original", "tags": ["documents"], "parameters": [id],
+            "responses": with(problem_responses(&["401", "404"]), "200", json!({"description": "The original bytes, unchanged, as an attachment", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}))}}),
+    );
+    paths.insert(
+        "/api/v1/documents/{id}/paragraphs".into(),
+        json!({"get": {"operationId": "document_paragraphs", "tags": ["documents"], "parameters": [id],
+            "responses": with(problem_responses(&["401", "404"]), "200", json!({"description": "The rebuilt paragraphs, in order", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"document": {"type": "string"}, "items": {"type": "array", "items": {"type": "object", "required": ["number", "text"],
+                    "properties": {"number": {"type": "integer"}, "page": {"type": ["integer", "null"]}, "text": {"type": "string"}}}}}}}}}))}}),
+    );
+    paths.insert(
+        "/api/v1/search".into(),
+        json!({"get": {"operationId": "search", "tags": ["search"],
+            "description": "Full-text search over records, claims and documents' paragraphs, in English (stemmed), Chinese (segmented; simplified and traditional find each other) and Uyghur (Arabic script found from its Latin spelling). Words are ANDed; quotes make a phrase; -word excludes.",
+            "parameters": [{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "kind", "in": "query", "description": "comma-separated: person, organization, place, event, source, claim, passage", "schema": {"type": "string"}},
+                {"name": "from", "in": "query", "schema": {"type": "string"}}, {"name": "to", "in": "query", "schema": {"type": "string"}},
+                {"name": "place", "in": "query", "schema": {"type": "string", "format": "uuid"}},
+                {"name": "source_kind", "in": "query", "schema": {"type": "string"}},
+                {"name": "grade", "in": "query", "description": "comma-separated source grades A-F", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
+            "responses": with(problem_responses(&["400", "401"]), "200", json!({"description": "Hits, best first", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["total", "items"], "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object",
+                    "required": ["kind", "id", "snippet"],
+                    "properties": {"kind": {"type": "string"}, "id": {"type": "string"}, "document": {"type": ["string", "null"]}, "paragraph": {"type": ["integer", "null"]},
+                        "title": {"type": "string"}, "snippet": {"type": "string"}, "highlights": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+                        "score": {"type": "number"}}}}}}}}}))}}),
+    );
+    paths.insert(
+        "/api/v1/disputes".into(),
+        json!({"get": {"operationId": "disputes", "tags": ["claims"],
+            "description": "Every subject on which claims the caller may see contradict each other: opposite stances, a `contradicts` link, or figures in one unit that cannot both hold.",
+            "responses": with(problem_responses(&["401"]), "200", json!({"description": "Disputed subjects", "content": {"application/json": {"schema": {"type": "object"}}}}))}}),
+    );
+    paths.insert(
+        "/api/v1/disputes/claims".into(),
+        json!({"get": {"operationId": "dispute_claims", "tags": ["claims"],
+            "description": "The claims about one subject, grouped by stance, each with its source's kind and grade and its quote.",
+            "parameters": [{"name": "record", "in": "query", "schema": {"type": "string", "format": "uuid"}}, {"name": "topic", "in": "query", "schema": {"type": "string"}}],
+            "responses": with(problem_responses(&["400", "401"]), "200", json!({"description": "Claims by stance", "content": {"application/json": {"schema": {"type": "object"}}}}))}}),
+    );
 }
 
 #[cfg(test)]

@@ -1143,3 +1143,73 @@ async fn disputes_put_contradicting_claims_side_by_side() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn search_sees_every_write_at_once_within_the_callers_level() {
+    let s = Server::start().await;
+    let search = |q: &str, token: String| {
+        let url = format!("{}/api/v1/search?{}", s.base, serde_urlencoded_pair("q", q));
+        let client = s.client.clone();
+        async move {
+            let resp = client.get(url).bearer_auth(token).send().await.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let ids = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let p = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"Ilham Tohti"}],"description":"Economist at Minzu University, sentenced in 2014","confidentiality":"internal"}),
+        )
+        .await;
+    let pid = p["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        ids(&search("economist", s.viewer.clone()).await),
+        [pid.clone()]
+    );
+    let hit = &search("sentence", s.viewer.clone()).await["items"][0];
+    assert_eq!(hit["kind"], "person");
+    assert!(hit["snippet"].as_str().unwrap().contains("sentenced"));
+
+    let secret = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"Witness K"}],"description":"economist in hiding","confidentiality":"restricted"}),
+        )
+        .await;
+    assert_eq!(
+        ids(&search("economist", s.viewer.clone()).await),
+        [pid.clone()]
+    );
+    assert_eq!(search("economist", s.editor.clone()).await["total"], 2);
+
+    // Deleted: gone from search as soon as the delete returns.
+    let (st, _, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/persons/{}", secret["id"].as_str().unwrap()),
+            Some(&s.editor),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    assert_eq!(search("economist", s.editor.clone()).await["total"], 1);
+
+    for odd in ["\"unbalanced", "a:b:c", "((", "-", "*"] {
+        search(odd, s.viewer.clone()).await;
+    }
+    let (st, _, _) = s
+        .call(Method::GET, "/api/v1/search", Some(&s.viewer), None)
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _, _) = s.call(Method::GET, "/api/v1/search?q=x", None, None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+}
