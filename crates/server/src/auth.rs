@@ -8,7 +8,8 @@
 //! one); what they may see: the caller's role caps the confidentiality
 //! level of the records it is shown ([`Caller::max_confidentiality`]).
 //! Handlers never decide access on their own. Forms are protected against
-//! cross-site requests here too ([`check_csrf`]).
+//! cross-site requests here too ([`check_csrf`]), urlencoded and multipart
+//! (uploads) alike.
 
 use std::net::SocketAddr;
 
@@ -115,6 +116,20 @@ pub fn required(method: &Method, path: &str) -> Need {
     let last = path.rsplit('/').next().unwrap_or("");
     if !reading || last == "new" || last == "edit" {
         return Need::Role(Role::Editor);
+    }
+    if let Some(rest) = path.strip_prefix("/documents/") {
+        // Recording a claim from a paragraph: editors, like every form.
+        if last == "claim" {
+            return Need::Role(Role::Editor);
+        }
+        // The original file may hold more than its extracted text, which
+        // is what the reader page shows: embedded files, metadata (authors,
+        // revisions, where a photo was taken), pages whose text could not
+        // be read, and it may be hostile. Signed-in readers only; the
+        // document's confidentiality still caps who gets it (404 above it).
+        if last == "original" && rest.contains('/') {
+            return Need::Role(Role::Viewer);
+        }
     }
     if last == "history" {
         // Earlier versions of a public record may have held what is no
@@ -255,6 +270,21 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// itself). A cross-site page can make a browser send the cookies, but it
 /// cannot read them to fill the field. The body is read here and handed on.
 pub async fn check_csrf(caller: &Caller, request: Request) -> Result<Request, Response> {
+    let boundary = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(multipart_boundary);
+    if let Some(boundary) = boundary {
+        // Only the upload form may be large: a multipart body elsewhere
+        // (the sign-in form, open to anyone) is held to a form's size.
+        let limit = if request.uri().path() == "/documents" {
+            MAX_MULTIPART_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        return check_multipart_csrf(caller, request, &boundary, limit).await;
+    }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_FORM_BYTES)
         .await
@@ -276,6 +306,174 @@ pub async fn check_csrf(caller: &Caller, request: Request) -> Result<Request, Re
         return Err(crate::pages::csrf_failed(&request).into_response());
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Largest multipart form accepted: a document upload and its few fields.
+const MAX_MULTIPART_BYTES: usize = crate::documents::MAX_UPLOAD_BYTES + 64 * 1024;
+/// How far into a multipart body its first part, the token, must end.
+const MAX_MULTIPART_HEAD: usize = 16 * 1024;
+
+/// The boundary of a `multipart/form-data` body, from its `Content-Type`.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let mut params = content_type.split(';');
+    let mime = params.next()?.trim();
+    if !mime.eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params
+        .find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            k.trim()
+                .eq_ignore_ascii_case("boundary")
+                .then(|| v.trim().trim_matches('"').to_string())
+        })
+        .filter(|b| !b.is_empty() && b.len() <= 70)
+}
+
+/// What the start of a multipart body says of the token.
+#[derive(Debug, PartialEq, Eq)]
+enum FirstPart {
+    /// More of the body is needed to tell.
+    Incomplete,
+    /// The first part is the CSRF field, with this value.
+    Token(Vec<u8>),
+    /// The first part is something else, or the body is not multipart.
+    Other,
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Reads the first part of a multipart body (RFC 7578). Browsers send the
+/// parts in the order of the form, which puts the token first; a body that
+/// does not start with it is refused, so that the token is checked before
+/// any file is read, let alone kept.
+fn first_part(buf: &[u8], boundary: &str) -> FirstPart {
+    let delimiter = format!("--{boundary}\r\n");
+    let d = delimiter.as_bytes();
+    if buf.len() < d.len() {
+        return if d.starts_with(buf) {
+            FirstPart::Incomplete
+        } else {
+            FirstPart::Other
+        };
+    }
+    if !buf.starts_with(d) {
+        return FirstPart::Other;
+    }
+    let rest = &buf[d.len()..];
+    let Some(head_end) = find(rest, b"\r\n\r\n") else {
+        return FirstPart::Incomplete;
+    };
+    let Ok(headers) = std::str::from_utf8(&rest[..head_end]) else {
+        return FirstPart::Other;
+    };
+    let content = &rest[head_end + 4..];
+    let Some(end) = find(content, format!("\r\n--{boundary}").as_bytes()) else {
+        return FirstPart::Incomplete;
+    };
+    let is_token = headers.split("\r\n").any(|line| {
+        let Some((name, value)) = line.split_once(':') else {
+            return false;
+        };
+        if !name.trim().eq_ignore_ascii_case("content-disposition") {
+            return false;
+        }
+        let mut params = value.split(';').map(str::trim);
+        let form_data = params
+            .next()
+            .is_some_and(|v| v.eq_ignore_ascii_case("form-data"));
+        let mut named = false;
+        let mut file = false;
+        for p in params {
+            match p.split_once('=') {
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("name") => {
+                    named = v.trim().trim_matches('"') == CSRF_FIELD;
+                }
+                Some((k, _)) if k.trim().to_ascii_lowercase().starts_with("filename") => {
+                    file = true;
+                }
+                _ => {}
+            }
+        }
+        form_data && named && !file
+    });
+    if is_token {
+        FirstPart::Token(content[..end].to_vec())
+    } else {
+        FirstPart::Other
+    }
+}
+
+/// The next chunk of a body: `Ok(None)` at its end.
+async fn next_chunk(body: &mut Body) -> Result<Option<axum::body::Bytes>, ()> {
+    use axum::body::HttpBody;
+    loop {
+        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut *body).poll_frame(cx)).await;
+        match frame {
+            None => return Ok(None),
+            Some(Err(_)) => return Err(()),
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    return Ok(Some(data));
+                }
+            }
+        }
+    }
+}
+
+/// The CSRF check of a multipart form (a document upload): the token must
+/// be the first part, and it is checked as soon as that part has arrived,
+/// before the rest of the body (the file) is read. The body, at most
+/// `limit` bytes, is then read and handed on whole (the upload keeps the
+/// file in memory anyway, to store it under its digest).
+async fn check_multipart_csrf(
+    caller: &Caller,
+    request: Request,
+    boundary: &str,
+    limit: usize,
+) -> Result<Request, Response> {
+    let (parts, mut body) = request.into_parts();
+    let refuse = |parts: axum::http::request::Parts| -> Response {
+        let request = Request::from_parts(parts, Body::empty());
+        crate::pages::csrf_failed(&request).into_response()
+    };
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response();
+    let broken = || (StatusCode::BAD_REQUEST, "the form could not be read").into_response();
+    let mut buf: Vec<u8> = Vec::new();
+    let sent = loop {
+        match first_part(&buf, boundary) {
+            FirstPart::Token(token) => break token,
+            FirstPart::Other => return Err(refuse(parts)),
+            FirstPart::Incomplete if buf.len() > MAX_MULTIPART_HEAD => return Err(refuse(parts)),
+            FirstPart::Incomplete => match next_chunk(&mut body).await {
+                Ok(Some(chunk)) => buf.extend_from_slice(&chunk),
+                Ok(None) => return Err(refuse(parts)),
+                Err(()) => return Err(broken()),
+            },
+        }
+    };
+    let valid = caller
+        .csrf
+        .as_ref()
+        .is_some_and(|expected| constant_time_eq(expected.as_bytes(), &sent));
+    if !valid {
+        return Err(refuse(parts));
+    }
+    loop {
+        match next_chunk(&mut body).await {
+            Ok(Some(chunk)) => {
+                if buf.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(()) => return Err(broken()),
+        }
+    }
+    Ok(Request::from_parts(parts, Body::from(buf)))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -395,10 +593,61 @@ mod tests {
                 "/duplicates/scan",
                 Role(vigil_store::Role::Admin),
             ),
+            (Method::GET, "/documents", Anyone),
+            (Method::GET, "/documents/x", Anyone),
+            (Method::GET, "/search", Anyone),
+            (
+                Method::GET,
+                "/documents/x/original",
+                Role(vigil_store::Role::Viewer),
+            ),
+            (Method::POST, "/documents", Role(vigil_store::Role::Editor)),
+            (
+                Method::GET,
+                "/documents/x/claim",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::POST,
+                "/documents/x/claim",
+                Role(vigil_store::Role::Editor),
+            ),
+            (
+                Method::GET,
+                "/api/v1/documents/x/original",
+                Role(vigil_store::Role::Viewer),
+            ),
         ];
         for (method, path, need) in cases {
             assert_eq!(required(&method, path), need, "{method} {path}");
         }
+    }
+
+    #[test]
+    fn the_token_is_the_first_part_of_a_multipart_form() {
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=\"xyz\""),
+            Some("xyz".into())
+        );
+        assert_eq!(
+            multipart_boundary("application/x-www-form-urlencoded"),
+            None
+        );
+        let body = b"--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nTOKEN\r\n--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--xyz--\r\n";
+        assert_eq!(first_part(body, "xyz"), FirstPart::Token(b"TOKEN".to_vec()));
+        for cut in [0, 3, 10, 50, 60] {
+            assert_eq!(
+                first_part(&body[..cut], "xyz"),
+                FirstPart::Incomplete,
+                "{cut}"
+            );
+        }
+        // A file first, or a token sent as a file, is no token.
+        let file_first = b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nx\r\n--xyz\r\n";
+        assert_eq!(first_part(file_first, "xyz"), FirstPart::Other);
+        let as_file = b"--xyz\r\nContent-Disposition: form-data; name=\"csrf\"; filename=\"csrf\"\r\n\r\nTOKEN\r\n--xyz\r\n";
+        assert_eq!(first_part(as_file, "xyz"), FirstPart::Other);
+        assert_eq!(first_part(b"csrf=TOKEN", "xyz"), FirstPart::Other);
     }
 
     #[test]

@@ -289,7 +289,14 @@ pub async fn original(
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, Problem> {
     let doc = visible(&state, &caller, &id).await?;
-    let evidence = configured(&state)?;
+    serve_original(&state, &doc).await
+}
+
+/// The original bytes of `doc` (which the caller may see) as a download:
+/// `application/octet-stream`, `Content-Disposition: attachment`. Shared by
+/// the API and the reader page's download link.
+pub(crate) async fn serve_original(state: &AppState, doc: &Document) -> Result<Response, Problem> {
+    let evidence = configured(state)?;
     let sha = doc.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || {
         evidence.blobs.path(&sha).and_then(|p| {

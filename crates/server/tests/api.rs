@@ -1173,7 +1173,7 @@ async fn search_sees_every_write_at_once_within_the_callers_level() {
     let pid = p["id"].as_str().unwrap().to_string();
     assert_eq!(
         ids(&search("economist", s.viewer.clone()).await),
-        [pid.clone()]
+        std::slice::from_ref(&pid)
     );
     let hit = &search("sentence", s.viewer.clone()).await["items"][0];
     assert_eq!(hit["kind"], "person");
@@ -1187,7 +1187,7 @@ async fn search_sees_every_write_at_once_within_the_callers_level() {
         .await;
     assert_eq!(
         ids(&search("economist", s.viewer.clone()).await),
-        [pid.clone()]
+        std::slice::from_ref(&pid)
     );
     assert_eq!(search("economist", s.editor.clone()).await["total"], 2);
 

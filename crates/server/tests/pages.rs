@@ -12,8 +12,9 @@ use std::sync::Arc;
 use reqwest::header::{HeaderMap, ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{redirect, Client, StatusCode};
 use serde_json::{json, Value};
-use vigil_model::{Body, Confidentiality, Kind, RecordId};
-use vigil_store::{Role, SqliteStore, Store};
+use vigil_evidence::{BlobStore, Limits, WorkerCommand};
+use vigil_model::{Body, Confidentiality, Kind, Paragraph, RecordId};
+use vigil_store::{DocumentText, NewDocument, Role, SqliteStore, Store};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -114,20 +115,57 @@ fn hidden_input(html: &str, name: &str) -> Option<String> {
 }
 
 /// Every live record's version by (kind, id), every account, the
-/// vocabularies, and every person's identity decisions: what a refused
-/// form must leave as it was.
-type Snapshot = (BTreeMap<(Kind, RecordId), u64>, Vec<String>, String, String);
+/// vocabularies, every person's identity decisions, and the documents with
+/// the originals kept: what a refused form must leave as it was.
+type Snapshot = (
+    BTreeMap<(Kind, RecordId), u64>,
+    Vec<String>,
+    String,
+    String,
+    String,
+);
 
 struct Server {
     base: String,
     store: Arc<dyn Store>,
+    /// Where originals are kept, for a server that keeps documents.
+    blobs: Option<BlobStore>,
     client: Client,
     _stop: tokio::sync::oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
 
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else {
+                out.push(path.display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 impl Server {
+    /// A server that keeps no documents (uploads answer 503).
     async fn start() -> Server {
+        Server::start_with(false).await
+    }
+
+    /// A server that keeps documents. Its extraction worker does not exist
+    /// (the vigil binary is not built for these tests): images are kept as
+    /// they are, other files are kept with the failure recorded.
+    async fn start_with_documents() -> Server {
+        Server::start_with(true).await
+    }
+
+    async fn start_with(documents: bool) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("vigil.sqlite3")).unwrap();
         for (who, role) in [
@@ -143,12 +181,29 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(vigil_server::serve(listener, store.clone(), async {
-            let _ = stopped.await;
-        }));
+        let blobs = documents.then(|| BlobStore::open(dir.path().join("originals")).unwrap());
+        let options = vigil_server::Options {
+            evidence: blobs.clone().map(|blobs| {
+                Arc::new(vigil_server::documents::Evidence {
+                    blobs,
+                    worker: WorkerCommand::new(dir.path().join("no-such-worker")),
+                    limits: Limits::default(),
+                })
+            }),
+            search: None,
+        };
+        tokio::spawn(vigil_server::serve_with(
+            listener,
+            store.clone(),
+            options,
+            async {
+                let _ = stopped.await;
+            },
+        ));
         Server {
             base,
             store,
+            blobs,
             client: Client::builder()
                 .redirect(redirect::Policy::none())
                 .build()
@@ -224,6 +279,85 @@ impl Server {
             .await
     }
 
+    /// A `multipart/form-data` POST with `parts` in this order, as a
+    /// browser sends a form with a file.
+    async fn post_multipart(
+        &self,
+        path: &str,
+        session: Option<&Session>,
+        parts: &[Part<'_>],
+    ) -> Response {
+        let (content_type, body) = multipart(parts);
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        if let Some(cookie) = session.and_then(|s| s.cookie.as_deref()) {
+            req = req.header(COOKIE, cookie);
+        }
+        let resp = req.send().await.unwrap();
+        Response {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            body: String::from_utf8_lossy(&resp.bytes().await.unwrap()).into_owned(),
+        }
+    }
+
+    /// Keeps a document with one paragraph per text (and its original,
+    /// on a server that keeps them), as `vigil ingest` would.
+    fn document(
+        &self,
+        file_name: &str,
+        level: Confidentiality,
+        source: Option<RecordId>,
+        paragraphs: &[&str],
+    ) -> RecordId {
+        let bytes = paragraphs.join("\n\n").into_bytes();
+        let sha256 = match &self.blobs {
+            Some(blobs) => blobs.put(&bytes).unwrap().sha256,
+            None => {
+                use std::fmt::Write;
+                // Not a real digest: nothing reads this original.
+                let mut hex = String::new();
+                for b in RecordId::new().to_string().bytes().take(32) {
+                    write!(hex, "{b:02x}").unwrap();
+                }
+                hex
+            }
+        };
+        let paragraphs = paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Paragraph {
+                number: i as u32 + 1,
+                page: Some(i as u32 / 2 + 1),
+                text: text.to_string(),
+                source_start: 0,
+                source_end: text.len() as u64,
+            })
+            .collect();
+        let (doc, _) = self
+            .store
+            .put_document(
+                NewDocument {
+                    sha256,
+                    size: bytes.len() as u64,
+                    media_type: "text/plain".into(),
+                    file_name: file_name.into(),
+                    source,
+                    confidentiality: level,
+                },
+                DocumentText::Paragraphs {
+                    pages: Some(1),
+                    paragraphs,
+                },
+                "test",
+            )
+            .unwrap();
+        doc.id
+    }
+
     fn create(&self, kind: Kind, value: Value) -> RecordId {
         let body = Body::from_json(kind, value).unwrap();
         self.store.create(None, body, "test").unwrap().id
@@ -261,7 +395,17 @@ impl Server {
             "{:?}",
             self.store.duplicate_queue(0, 1000, false).unwrap()
         ));
-        (records, users, vocabularies, identity)
+        let documents = format!(
+            "{:?} {:?}",
+            self.store
+                .documents(Confidentiality::Restricted, 0, 10_000)
+                .unwrap(),
+            self.blobs
+                .as_ref()
+                .map(|b| files_under(b.dir()))
+                .unwrap_or_default()
+        );
+        (records, users, vocabularies, identity, documents)
     }
 }
 
@@ -315,6 +459,49 @@ fn form_fields(value: &Value) -> Vec<(String, String)> {
 fn with_csrf(mut fields: Vec<(String, String)>, csrf: &str) -> Vec<(String, String)> {
     fields.push(("csrf".into(), csrf.into()));
     fields
+}
+
+/// One part of a multipart form: name, file name (for a file), content.
+type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+/// A `multipart/form-data` body and its content type.
+fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "----vigil-test-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file_name, content) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let head = match file_name {
+            Some(f) => format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+        };
+        body.extend_from_slice(head.as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A 1×1 PNG: an image is kept without reading its text, so it needs no
+/// extraction worker.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// The parts of an upload form: the token first, as the page's form has it.
+fn upload_parts<'a>(csrf: &'a str, file_name: &'a str, bytes: &'a [u8]) -> Vec<Part<'a>> {
+    vec![
+        ("csrf", None, csrf.as_bytes()),
+        ("file", Some(file_name), bytes),
+        ("confidentiality", None, b"internal"),
+        ("source", None, b""),
+    ]
 }
 
 /// What a request must answer.
@@ -375,12 +562,37 @@ const POLICY: &[(&str, &str, [Expect; 4])] = &[
     ("POST", "/duplicates/decide",           [IN, NO, Done, Done]),
     ("POST", "/duplicates/undo",             [IN, NO, Done, Done]),
     ("POST", "/duplicates/scan",             [IN, NO, NO, Done]),
+    ("GET",  "/documents",                   [OK, OK, OK, OK]),
+    ("GET",  "/documents/{doc-public}",      [OK, OK, OK, OK]),
+    ("GET",  "/documents/{doc-internal}",    [NF, OK, OK, OK]),
+    ("GET",  "/documents/{doc-restricted}",  [NF, NF, OK, OK]),
+    ("GET",  "/documents/{doc-unknown}",     [NF, NF, NF, NF]),
+    ("GET",  "/documents/{doc-public}/original",     [IN, OK, OK, OK]),
+    ("GET",  "/documents/{doc-internal}/original",   [IN, OK, OK, OK]),
+    ("GET",  "/documents/{doc-restricted}/original", [IN, NF, OK, OK]),
+    ("GET",  "/documents/{doc-unknown}/original",    [IN, NF, NF, NF]),
+    ("GET",  "/documents/{doc-public}/claim?paragraph=1",     [IN, NO, OK, OK]),
+    ("GET",  "/documents/{doc-restricted}/claim?paragraph=1", [IN, NO, OK, OK]),
+    ("GET",  "/documents/{doc-public}/claim?paragraph=9",     [IN, NO, NF, NF]),
+    ("GET",  "/documents/{doc-unknown}/claim?paragraph=1",    [IN, NO, NF, NF]),
+    ("POST", "/documents",                   [IN, NO, Done, Done]),
+    ("POST", "/documents/{doc-public}/claim",     [IN, NO, Done, Done]),
+    ("POST", "/documents/{doc-restricted}/claim", [IN, NO, Done, Done]),
+    ("POST", "/documents/{doc-unknown}/claim",    [IN, NO, NF, NF]),
+    ("GET",  "/search?q=detained",           [OK, OK, OK, OK]),
 ];
 
-/// Records of every kind at every level, made through the store.
+/// Records of every kind at every level, made through the store, and a
+/// document at every level.
 struct Fixture {
     source: RecordId,
     records: BTreeMap<(Kind, &'static str), RecordId>,
+    documents: BTreeMap<&'static str, RecordId>,
+}
+
+/// The one paragraph of the fixture's document at `level`.
+fn document_text(level: &str) -> String {
+    format!("The {level} report says “1,000 detained” at the site.")
 }
 
 fn label(kind: Kind, level: Confidentiality) -> String {
@@ -400,7 +612,28 @@ impl Fixture {
                 records.insert((kind, level_name(level)), id);
             }
         }
-        Fixture { source, records }
+        let mut documents = BTreeMap::new();
+        for level in LEVELS {
+            let name = level_name(level);
+            let id = s.document(
+                &format!("report-{name}.txt"),
+                level,
+                Some(source),
+                &[&document_text(name)],
+            );
+            documents.insert(name, id);
+        }
+        Fixture {
+            source,
+            records,
+            documents,
+        }
+    }
+
+    fn document_level(&self, id: RecordId) -> Option<Confidentiality> {
+        LEVELS
+            .into_iter()
+            .find(|l| self.documents[level_name(*l)] == id)
     }
 
     fn level_of(&self, kind: Kind, id: RecordId) -> Confidentiality {
@@ -423,7 +656,7 @@ fn record_form(
 
 #[tokio::test]
 async fn every_page_for_every_role_and_level() {
-    let s = Server::start().await;
+    let s = Server::start_with_documents().await;
     let f = Fixture::build(&s);
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -449,11 +682,24 @@ async fn every_page_for_every_role_and_level() {
                     }
                     path = path.replace("{unknown}", &RecordId::new().to_string());
                 }
+                for level in LEVELS {
+                    let key = format!("{{doc-{}}}", level_name(level));
+                    path = path.replace(&key, &f.documents[level_name(level)].to_string());
+                }
+                path = path.replace("{doc-unknown}", &RecordId::new().to_string());
                 // Signing out ends the session: each request gets its own.
                 let session = (who != Who::Anonymous || *method == "POST").then(|| s.session(who));
                 let before = s.snapshot();
                 let response = if *method == "GET" {
                     s.get(&path, session.as_ref()).await
+                } else if path == "/documents" {
+                    let csrf = session.as_ref().map(|x| x.csrf.clone()).unwrap_or_default();
+                    s.post_multipart(
+                        &path,
+                        session.as_ref(),
+                        &upload_parts(&csrf, "pixel.png", PNG),
+                    )
+                    .await
                 } else {
                     let csrf = session.as_ref().map(|x| x.csrf.clone()).unwrap_or_default();
                     let fields = post_fields(&s, &f, &path, kind, record, who);
@@ -533,6 +779,28 @@ fn post_fields(
     if path == "/logout" || path == "/duplicates/scan" {
         return Vec::new();
     }
+    if let Some(doc) = path
+        .strip_prefix("/documents/")
+        .and_then(|p| p.strip_suffix("/claim"))
+    {
+        // A claim at the document's own level, quoting its words with
+        // straight quotation marks where the document has curly ones.
+        let level = doc
+            .parse()
+            .ok()
+            .and_then(|id| f.document_level(id))
+            .unwrap_or(Confidentiality::Internal);
+        return pairs(&[
+            ("paragraph", "1"),
+            ("quote", "says \"1,000 detained\""),
+            ("statement", &format!("Claimed by {who:?}")),
+            ("stance", "asserts"),
+            ("credibility", "3"),
+            ("source", &f.source.to_string()),
+            ("subject/topic", "detentions"),
+            ("confidentiality", level_name(level)),
+        ]);
+    }
     if path.starts_with("/duplicates/") {
         let person = |level| f.records[&(Kind::Person, level)];
         let (a, b) = (person("public"), person("internal"));
@@ -608,6 +876,39 @@ fn check_done(
         assert_eq!(
             stored.body.confidentiality(),
             f.level_of(kind, id),
+            "{context}"
+        );
+    } else if path == "/documents" {
+        let id: RecordId = response
+            .location()
+            .strip_prefix("/documents/")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("{context}: {}", response.location()));
+        let doc = s.store.document(id).unwrap().expect("the document");
+        assert_eq!(doc.status, vigil_model::DocumentStatus::Stored, "{context}");
+        assert_eq!(doc.file_name, "pixel.png", "{context}");
+        assert!(s.blobs.as_ref().unwrap().contains(&doc.sha256), "{context}");
+    } else if path.ends_with("/claim") {
+        let new: Vec<_> = after
+            .0
+            .keys()
+            .filter(|k| !before.0.contains_key(k))
+            .collect();
+        assert_eq!(new.len(), 1, "{context}: {new:?}");
+        let (kind, id) = *new[0];
+        assert_eq!(kind, Kind::Claim, "{context}");
+        assert_eq!(response.location(), format!("/claims/{id}"), "{context}");
+        let Body::Claim(claim) = s.store.get(Kind::Claim, id).unwrap().unwrap().body else {
+            panic!("{context}: not a claim")
+        };
+        let doc: RecordId = path
+            .trim_start_matches("/documents/")
+            .trim_end_matches("/claim")
+            .parse()
+            .unwrap();
+        assert_eq!(
+            (claim.document, claim.paragraph),
+            (Some(doc), Some(1)),
             "{context}"
         );
     } else if path == "/admin/users" {
@@ -746,6 +1047,10 @@ fn forms(s: &Server, f: &Fixture) -> Vec<(String, Fields, Who)> {
         ));
     }
     forms.push(("/duplicates/scan".into(), Vec::new(), Who::Admin));
+    let doc = f.documents["public"];
+    let path = format!("/documents/{doc}/claim");
+    let fields = post_fields(s, f, &path, None, None, Who::Editor);
+    forms.push((path, fields, Who::Editor));
     forms
 }
 
@@ -1667,4 +1972,465 @@ async fn reviewing_duplicates_merges_and_unmerges() {
     offsite.push(("next".into(), "//evil.example/".into()));
     let r = s.post("/duplicates/decide", Some(&editor), &offsite).await;
     assert!(r.location().starts_with("/duplicates"), "{}", r.location());
+}
+
+/// The paragraphs of a document as `vigil ingest` leaves them.
+const PARAGRAPHS: [&str; 4] = [
+    "The authorities denied that “vocational training centres” hold anyone against their will.",
+    NASTY,
+    "ئۇيغۇر ئاپتونوم رايونىدىكى لاگېرلار",
+    "多名前被拘留者描述了新疆再教育營內的政治灌輸。",
+];
+
+#[tokio::test]
+async fn the_reader_shows_paragraphs_as_text() {
+    let s = Server::start().await;
+    let source = s.create(
+        Kind::Source,
+        json!({"type":"ngo_report","title":"Report on camps","reliability":"B","confidentiality":"public"}),
+    );
+    let doc = s.document(
+        "camps <report>.pdf",
+        Confidentiality::Public,
+        Some(source),
+        &PARAGRAPHS,
+    );
+    let page = s.get(&format!("/documents/{doc}"), None).await;
+    assert_escaped("reader", &page, true);
+    for n in 1..=4 {
+        assert!(
+            page.body.contains(&format!("<p id=\"p{n}\" dir=\"auto\">")),
+            "paragraph {n}: {}",
+            page.body
+        );
+    }
+    assert!(page.body.contains(PARAGRAPHS[2]) && page.body.contains(PARAGRAPHS[3]));
+    assert!(page.body.contains("camps &lt;report&gt;.pdf"));
+    assert!(page.body.contains(&format!("href=\"/sources/{source}\"")));
+    // Visitors may not take the original, nor record claims.
+    assert!(!page.body.contains("/original\""));
+    assert!(!page.body.contains("/claim?paragraph="));
+    let editor = s.session(Who::Editor);
+    let page = s.get(&format!("/documents/{doc}"), Some(&editor)).await;
+    assert!(page
+        .body
+        .contains(&format!("href=\"/documents/{doc}/original\"")));
+    assert!(page
+        .body
+        .contains(&format!("href=\"/documents/{doc}/claim?paragraph=2\"")));
+    // The list names it; a restricted document only for editors.
+    let hidden = s.document(
+        "restricted-testimony.txt",
+        Confidentiality::Restricted,
+        None,
+        &["A restricted testimony."],
+    );
+    for (who, sees) in [
+        (Who::Anonymous, false),
+        (Who::Viewer, false),
+        (Who::Editor, true),
+    ] {
+        let list = s.get("/documents", Some(&s.session(who))).await;
+        assert_eq!(list.status, StatusCode::OK, "{who:?}");
+        assert!(list.body.contains("camps &lt;report&gt;.pdf"), "{who:?}");
+        assert!(list.body.contains(&format!("href=\"/documents/{doc}\"")));
+        assert_eq!(
+            list.body.contains(&format!("href=\"/documents/{hidden}\"")),
+            sees,
+            "{who:?}"
+        );
+    }
+    // Every page has the search box in its header, and the new links.
+    assert!(page.body.contains("action=\"/search\""));
+    assert!(page.body.contains("href=\"/documents\"") && page.body.contains("href=\"/search\""));
+}
+
+#[tokio::test]
+async fn claims_are_recorded_from_a_paragraph() {
+    let s = Server::start().await;
+    let source = s.create(
+        Kind::Source,
+        json!({"type":"ngo_report","title":"Report on camps","reliability":"B","confidentiality":"public"}),
+    );
+    let doc = s.document(
+        "camps.pdf",
+        Confidentiality::Internal,
+        Some(source),
+        &PARAGRAPHS,
+    );
+    let editor = s.session(Who::Editor);
+    let claims = |s: &Server| {
+        s.snapshot()
+            .0
+            .keys()
+            .filter(|(k, _)| *k == Kind::Claim)
+            .count()
+    };
+    // The form shows the paragraph and takes the document's source.
+    let form = s
+        .get(
+            &format!("/documents/{doc}/claim?paragraph=1"),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.describe());
+    assert!(form.body.contains("vocational training centres"));
+    assert_eq!(
+        hidden_input(&form.body, "source").as_deref(),
+        Some(source.to_string().as_str())
+    );
+    assert_eq!(hidden_input(&form.body, "paragraph").as_deref(), Some("1"));
+    assert_eq!(
+        hidden_input(&form.body, "csrf").as_deref(),
+        Some(editor.csrf.as_str())
+    );
+    let claim = |quote: &str| {
+        pairs(&[
+            ("csrf", &editor.csrf),
+            ("paragraph", "1"),
+            ("quote", quote),
+            ("statement", "The authorities deny <detention>"),
+            ("stance", "denies"),
+            ("credibility", "4"),
+            ("source", &source.to_string()),
+            ("subject/topic", "camps"),
+            ("confidentiality", "internal"),
+        ])
+    };
+    // Words the paragraph does not have: 422, the form as it was sent,
+    // the error at the quote, nothing recorded.
+    let before = claims(&s);
+    let refused = s
+        .post(
+            &format!("/documents/{doc}/claim"),
+            Some(&editor),
+            &claim("hold everyone against their will"),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.describe()
+    );
+    assert!(
+        refused
+            .body
+            .contains(r#"<p class="field-error" id="error-quote">"#),
+        "{}",
+        refused.body
+    );
+    assert!(refused
+        .body
+        .contains("hold everyone against their will</textarea>"));
+    assert!(refused
+        .body
+        .contains("The authorities deny &lt;detention&gt;</textarea>"));
+    assert_eq!(claims(&s), before);
+    // A claim less confidential than the document is refused too.
+    let mut public = claim("training centres");
+    public.retain(|(k, _)| k != "confidentiality");
+    public.push(("confidentiality".into(), "public".into()));
+    let r = s
+        .post(&format!("/documents/{doc}/claim"), Some(&editor), &public)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("id=\"error-confidentiality\""),
+        "{}",
+        r.body
+    );
+    assert_eq!(claims(&s), before);
+    // The paragraph's words, with straight quotation marks and other
+    // spacing where the document has curly ones: recorded.
+    let accepted = s
+        .post(
+            &format!("/documents/{doc}/claim"),
+            Some(&editor),
+            &claim("denied that \"vocational   training centres\" hold"),
+        )
+        .await;
+    assert_eq!(
+        accepted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        accepted.describe()
+    );
+    let id: RecordId = accepted
+        .location()
+        .strip_prefix("/claims/")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(claims(&s), before + 1);
+    let Body::Claim(c) = s.store.get(Kind::Claim, id).unwrap().unwrap().body else {
+        panic!("not a claim")
+    };
+    assert_eq!((c.document, c.paragraph), (Some(doc), Some(1)));
+    assert_eq!(c.source, source);
+    // The claim's page leads back to the paragraph.
+    let page = s.get(accepted.location(), Some(&editor)).await;
+    assert!(
+        page.body
+            .contains(&format!("href=\"/documents/{doc}#p1\">¶1 of camps.pdf</a>")),
+        "{}",
+        page.body
+    );
+    // A paragraph the document does not have is not found.
+    let r = s
+        .get(
+            &format!("/documents/{doc}/claim?paragraph=99"),
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_search_page_finds_passages_in_any_script() {
+    let s = Server::start().await;
+    let public = s.document("camps.pdf", Confidentiality::Public, None, &PARAGRAPHS);
+    let restricted = s.document(
+        "testimony.txt",
+        Confidentiality::Restricted,
+        None,
+        &["The witness saw zebrafish tanks in the basement."],
+    );
+    // A simplified-Chinese query finds the traditional paragraph, and the
+    // matched words are marked.
+    let q = serde_urlencoded::to_string([("q", "再教育营")]).unwrap();
+    let r = s.get(&format!("/search?{q}"), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.describe());
+    assert!(
+        r.body.contains(&format!("href=\"/documents/{public}#p4\"")),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<mark>"), "{}", r.body);
+    assert!(r.body.contains("營"));
+    assert!(r.body.contains("value=\"再教育营\""));
+    // What the documents say is escaped in snippets like everywhere.
+    let q = serde_urlencoded::to_string([("q", "alert Jerry")]).unwrap();
+    let r = s.get(&format!("/search?{q}"), None).await;
+    assert!(
+        r.body.contains(&format!("href=\"/documents/{public}#p2\"")),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.to_lowercase().contains("<script"));
+    // A restricted document's passages are for editors only.
+    for (who, found) in [
+        (Who::Anonymous, false),
+        (Who::Viewer, false),
+        (Who::Editor, true),
+    ] {
+        let r = s
+            .get("/search?q=zebrafish&kind=passage", Some(&s.session(who)))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(
+            r.body.contains(&format!("/documents/{restricted}#p1")),
+            found,
+            "{who:?}: {}",
+            r.body
+        );
+        assert_eq!(r.body.contains("<mark>zebrafish</mark>"), found, "{who:?}");
+    }
+    // Filters: passages only, or records only.
+    let r = s
+        .get(
+            "/search?q=zebrafish&kind=person",
+            Some(&s.session(Who::Editor)),
+        )
+        .await;
+    assert!(!r.body.contains(&format!("/documents/{restricted}#p1")));
+    // A date that is not one is said so.
+    let r = s.get("/search?q=camps&from=yesterday", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.describe());
+    // No words: the form alone.
+    let r = s.get("/search", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("type=\"search\""));
+}
+
+#[tokio::test]
+async fn uploads_check_the_token_before_keeping_anything() {
+    // Without an evidence store: a clear 503, after the token.
+    let s = Server::start().await;
+    let editor = s.session(Who::Editor);
+    let r = s
+        .post_multipart(
+            "/documents",
+            Some(&editor),
+            &upload_parts(&editor.csrf, "a.png", PNG),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        r.describe()
+    );
+    assert!(r.body.contains("keeps no documents"));
+    let r = s
+        .post_multipart(
+            "/documents",
+            Some(&editor),
+            &upload_parts(&"0".repeat(64), "a.png", PNG),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.describe());
+    let list = s.get("/documents", Some(&editor)).await;
+    assert!(!list.body.contains("enctype=\"multipart/form-data\""));
+
+    let s = Server::start_with_documents().await;
+    let editor = s.session(Who::Editor);
+    let other = s.session(Who::Editor);
+    // The upload form carries the token before the file.
+    let list = s.get("/documents", Some(&editor)).await;
+    let form_at = list
+        .body
+        .find("enctype=\"multipart/form-data\"")
+        .expect("the upload form");
+    let form = &list.body[form_at..];
+    assert!(form.find("name=\"csrf\"").unwrap() < form.find("name=\"file\"").unwrap());
+    let file: &[(&str, Option<&str>, &[u8])] = &[("file", Some("a.png"), PNG)];
+    let wrong = "0".repeat(64);
+    let refused: Vec<(&str, Vec<Part<'_>>)> = vec![
+        ("no token", file.to_vec()),
+        (
+            "a wrong token",
+            [&[("csrf", None, wrong.as_bytes())][..], file].concat(),
+        ),
+        (
+            "another session's token",
+            upload_parts(&other.csrf, "a.png", PNG),
+        ),
+        (
+            "the token after the file",
+            [file, &[("csrf", None, editor.csrf.as_bytes())][..]].concat(),
+        ),
+        (
+            "the token as a file",
+            vec![("csrf", Some("csrf"), editor.csrf.as_bytes()), file[0]],
+        ),
+    ];
+    for (what, parts) in &refused {
+        let before = s.snapshot();
+        let r = s.post_multipart("/documents", Some(&editor), parts).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}: {}", r.describe());
+        assert!(r.body.contains("The form has expired"), "{what}");
+        assert!(before == s.snapshot(), "{what}: something was kept");
+    }
+    assert!(files_under(s.blobs.as_ref().unwrap().dir()).is_empty());
+    // Nor in the query string.
+    let r = s
+        .post_multipart(
+            &format!("/documents?csrf={}", editor.csrf),
+            Some(&editor),
+            file,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Elsewhere a multipart form is held to a form's size, even with its
+    // token (the sign-in form is open to anyone).
+    let visitor = s.session(Who::Anonymous);
+    let big = vec![b'x'; 1024 * 1024 + 8 * 1024];
+    let r = s
+        .post_multipart(
+            "/login",
+            Some(&visitor),
+            &[
+                ("csrf", None, visitor.csrf.as_bytes()),
+                ("name", None, &big),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // A viewer's upload is refused for the role.
+    let viewer = s.session(Who::Viewer);
+    let r = s
+        .post_multipart(
+            "/documents",
+            Some(&viewer),
+            &upload_parts(&viewer.csrf, "a.png", PNG),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(files_under(s.blobs.as_ref().unwrap().dir()).is_empty());
+    // No file: the form again, 422.
+    let r = s
+        .post_multipart(
+            "/documents",
+            Some(&editor),
+            &[
+                ("csrf", None, editor.csrf.as_bytes()),
+                ("source", None, b"not-an-id"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.describe()
+    );
+    assert!(r.body.contains("id=\"error-file\"") && r.body.contains("id=\"error-source\""));
+    assert!(r.body.contains("value=\"not-an-id\""));
+
+    // With the token first: kept, and the reader follows.
+    let r = s
+        .post_multipart(
+            "/documents",
+            Some(&editor),
+            &upload_parts(&editor.csrf, "pixel.png", PNG),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.describe());
+    let id: RecordId = r
+        .location()
+        .strip_prefix("/documents/")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let doc = s.store.document(id).unwrap().unwrap();
+    assert_eq!(doc.file_name, "pixel.png");
+    assert_eq!(doc.received_by, "ed");
+    assert_eq!(doc.confidentiality, Confidentiality::Internal);
+    let page = s.get(r.location(), Some(&editor)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&doc.sha256));
+    // The original, unchanged, as a download for viewers; visitors sign in.
+    let viewer = s.session(Who::Viewer);
+    let resp = s
+        .client
+        .get(format!("{}/documents/{id}/original", s.base))
+        .header(COOKIE, viewer.cookie.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()["content-type"].to_str().unwrap(),
+        "application/octet-stream"
+    );
+    assert!(resp.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), PNG);
+    let r = s.get(&format!("/documents/{id}/original"), None).await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    // A text file whose reading fails (no worker here) is kept all the
+    // same, with the failure shown.
+    let r = s
+        .post_multipart(
+            "/documents",
+            Some(&editor),
+            &upload_parts(&editor.csrf, "notes.txt", b"Some notes.\n"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.describe());
+    let page = s.get(r.location(), Some(&editor)).await;
+    assert!(page.body.contains("could not be read"), "{}", page.body);
 }

@@ -139,6 +139,15 @@ fn a_claim_quotes_the_paragraph_it_names_or_is_refused() {
         refused(store.create(None, claim(9, "Introduction"), "t")),
         ["/paragraph"]
     );
+    // The quote is the document's words: no more public than the document.
+    let mut public = claim(2, "1,000,000 people");
+    if let Body::Claim(c) = &mut public {
+        c.confidentiality = Confidentiality::Public;
+    }
+    assert_eq!(
+        refused(store.create(None, public, "t")),
+        ["/confidentiality"]
+    );
     // An edit must keep the quote true as well.
     assert_eq!(
         refused(store.update(Kind::Claim, ok.id, 1, claim(2, "two million"), "t")),

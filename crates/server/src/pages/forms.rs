@@ -129,7 +129,7 @@ const fn list(legend: &'static str, path: &'static str, fields: &'static [Field]
 use Widget::{Check, Date, Integer, Long, Number, Ref, Text, Vocab};
 
 /// Internal first: a form that loses its value must not fall back to public.
-const CONFIDENTIALITY: Choices = Choices {
+pub(super) const CONFIDENTIALITY: Choices = Choices {
     blank: false,
     ..choices("conf-", &["internal", "restricted", "public"])
 };
@@ -221,7 +221,7 @@ const SENTENCE_KIND: Choices = choices(
         "none",
     ],
 );
-const SOURCE_KIND: Choices = choices(
+pub(super) const SOURCE_KIND: Choices = choices(
     "source-",
     &[
         "ngo_report",
@@ -240,13 +240,13 @@ const RELIABILITY: Choices = Choices {
     show_code: true,
     ..choices("reliability-", &["A", "B", "C", "D", "E", "F"])
 };
-const STANCE: Choices = choices("stance-", &["asserts", "denies"]);
-const CREDIBILITY: Choices = Choices {
+pub(super) const STANCE: Choices = choices("stance-", &["asserts", "denies"]);
+pub(super) const CREDIBILITY: Choices = Choices {
     show_code: true,
     integer: true,
     ..choices("credibility-", &["1", "2", "3", "4", "5", "6"])
 };
-const KIND: Choices = choices(
+pub(super) const KIND: Choices = choices(
     "kind-",
     &[
         "person",

@@ -74,6 +74,15 @@ impl Lang {
         self.format(id, None)
     }
 
+    /// The message `id` with its variables (`{ $name }`) filled in.
+    pub fn t_args(self, id: &str, args: &[(&str, &str)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, value.to_string());
+        }
+        self.format(id, Some(&fluent))
+    }
+
     fn format(self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
         let bundles = bundles();
         for lang in [self, Lang::En] {

@@ -9,10 +9,12 @@
 mod admin;
 mod dashboard;
 mod disputes;
+mod documents;
 mod duplicates;
 mod forms;
 mod i18n;
 mod login;
+mod search;
 mod view;
 
 use axum::extract::Request;
@@ -39,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(stylesheet))
         .merge(duplicates::routes())
         .merge(disputes::routes())
+        .merge(documents::routes())
+        .merge(search::routes())
         .merge(view::routes())
         .merge(forms::routes())
         .merge(admin::routes())
@@ -83,12 +87,19 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                             a href={ "/" (kind.plural()) } { (lang.t(key)) }
                         }
                         a href="/disputes" { (lang.t("nav-disputes")) }
+                        a href="/documents" { (lang.t("nav-documents")) }
+                        a href="/search" { (lang.t("nav-search")) }
                         @if frame.caller.has(Role::Editor) {
                             a href="/duplicates" { (lang.t("nav-duplicates")) }
                         }
                         @if frame.caller.has(Role::Admin) {
                             a href="/admin/users" { (lang.t("nav-admin")) }
                         }
+                    }
+                    form.header-search method="get" action="/search" role="search" {
+                        input type="search" name="q" aria-label=(lang.t("search")) placeholder=(lang.t("search-placeholder")) dir="auto";
+                        " "
+                        button type="submit" { (lang.t("search")) }
                     }
                     div.account {
                         @for other in Lang::ALL {

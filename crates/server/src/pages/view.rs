@@ -183,7 +183,7 @@ pub fn record_link(record: &Record, lang: Lang, caller: &Caller) -> Markup {
     }
 }
 
-fn confidentiality_badge(c: Confidentiality, lang: Lang) -> Markup {
+pub(super) fn confidentiality_badge(c: Confidentiality, lang: Lang) -> Markup {
     let (class, key) = match c {
         Confidentiality::Public => ("badge public", "conf-public"),
         Confidentiality::Internal => ("badge internal", "conf-internal"),
@@ -825,6 +825,23 @@ async fn claim_page(ctx: &Ctx, record: &Record, c: &Claim) -> Result<Markup, Res
         Some(r) => Some(ctx.link(r.kind, r.id).await?),
         None => None,
     };
+    // The paragraph the quote is from, if the caller may see its document.
+    let passage = match (c.document, c.paragraph) {
+        (Some(doc), Some(n)) => {
+            let store = ctx.store.clone();
+            let found = blocking(move || store.document(doc)).await?;
+            let visible = found.filter(|d| ctx.caller.may_see(d.confidentiality));
+            Some(match visible {
+                Some(d) => html! {
+                    a href={ "/documents/" (doc) "#p" (n) } {
+                        (lang.t_args("claim-passage-of", &[("paragraph", &n.to_string()), ("document", &d.file_name)]))
+                    }
+                },
+                None => html! { "¶" (n) " " span.muted { (lang.t("not-visible")) } },
+            })
+        }
+        _ => None,
+    };
     // Links both ways: what this claim says of others, and what others say of it.
     let mut related: HashMap<RecordId, (Record, ClaimLinkKind)> = HashMap::new();
     for l in &c.links {
@@ -883,6 +900,7 @@ async fn claim_page(ctx: &Ctx, record: &Record, c: &Claim) -> Result<Markup, Res
                 None => html! { span.muted { (lang.t("not-visible")) } },
             }))
             (text_field(lang, "field-locator", c.locator.as_deref()))
+            @if let Some(p) = passage { (field(lang.t("field-passage"), p)) }
         }
         @for (kind, key) in [(ClaimLinkKind::Supports, "claims-supporting"), (ClaimLinkKind::Contradicts, "claims-contradicting"), (ClaimLinkKind::SameFigureAs, "claims-same-figure")] {
             @let claims = group(kind);

@@ -18,6 +18,7 @@ pub(crate) struct Anchor {
     document: RecordId,
     paragraph: u32,
     quote: String,
+    confidentiality: Confidentiality,
 }
 
 impl Anchor {
@@ -27,6 +28,7 @@ impl Anchor {
                 document: c.document?,
                 paragraph: c.paragraph?,
                 quote: c.quote.clone()?,
+                confidentiality: c.confidentiality,
             }),
             _ => None,
         }
@@ -50,15 +52,31 @@ pub(crate) fn check_quote(
     anchor: &Anchor,
     errors: &mut ValidationErrors,
 ) -> Result<(), StoreError> {
-    let exists = tx
-        .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
-        .exists([key(anchor.document)])?;
-    if !exists {
+    let level: Option<i64> = tx
+        .prepare_cached("SELECT confidentiality FROM documents WHERE id = ?1")?
+        .query_row([key(anchor.document)], |r| r.get(0))
+        .optional()?;
+    let Some(level) = level else {
         errors.push(
             "/document",
             format!("there is no document {}", anchor.document),
         );
         return Ok(());
+    };
+    if confidentiality_rank(anchor.confidentiality) < level {
+        // The quote is the document's own words: it cannot be seen by
+        // more people than the document.
+        errors.push(
+            "/confidentiality",
+            format!(
+                "the document is {}; a claim quoting it must be at least as confidential",
+                match confidentiality_of_rank(level) {
+                    Confidentiality::Public => "public",
+                    Confidentiality::Internal => "internal",
+                    Confidentiality::Restricted => "restricted",
+                }
+            ),
+        );
     }
     let text: Option<String> = tx
         .prepare_cached("SELECT text FROM paragraphs WHERE document = ?1 AND number = ?2")?
