@@ -35,6 +35,13 @@ use crate::{
 /// `cache_size`).
 pub const WRITER_CACHE_KIB: i64 = -131_072;
 
+/// Page cache of the writer during an import, in KiB.
+const IMPORT_CACHE_KIB: i64 = -1_048_576;
+
+/// How much of the database file connections map into memory (address
+/// space, not memory: the kernel's page cache backs it).
+const MMAP_BYTES: i64 = 4 << 30;
+
 /// Page size of new databases. Records are JSON documents of a few hundred
 /// bytes; 16 KiB pages keep several per page and the b-trees shallow.
 pub const PAGE_SIZE: i64 = 16_384;
@@ -71,6 +78,9 @@ impl SqliteStore {
         // re-write the same index pages; pages are only allocated when used.
         writer.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
         writer.pragma_update(None, "temp_store", "MEMORY")?;
+        // Reading pages through a memory map instead of read() calls: a
+        // large import re-reads the index pages it no longer caches.
+        writer.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         writer.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut writer)?;
         let vocabularies = load_vocabularies(&writer)?;
@@ -102,6 +112,7 @@ impl SqliteStore {
                         | OpenFlags::SQLITE_OPEN_URI,
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
+                c.pragma_update(None, "mmap_size", MMAP_BYTES)?;
                 c
             }
         };
@@ -854,34 +865,17 @@ impl Store for SqliteStore {
     ) -> Result<ImportOutcome, StoreError> {
         let vocab = self.vocab();
         let mut conn = self.writer.lock().expect("writer poisoned");
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // Three stages: one thread reads items, as many as there are cores
-        // validate, serialise and derive their columns (a person's name
-        // keys are the dearest part), and this one writes them in order.
-        let (work, queue) = std::sync::mpsc::sync_channel::<Batch<ItemResult>>(PIPELINE_BATCHES);
-        let queue = Mutex::new(queue);
-        let (done, prepared) = std::sync::mpsc::sync_channel::<Batch<Prepared>>(PIPELINE_BATCHES);
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let outcome = std::thread::scope(|scope| {
-            scope.spawn(move || read_items(items, &work));
-            for _ in 0..workers {
-                let (queue, done, vocab) = (&queue, done.clone(), &vocab);
-                scope.spawn(move || prepare_batches(queue, vocab, &done));
-            }
-            drop(done);
-            let outcome = write_items(&tx, InOrder::new(&prepared), actor);
-            // Unblocks the other stages if writing stopped early.
-            drop(prepared);
-            outcome
-        })?;
-        if outcome.problems.is_empty() && !dry_run {
-            tx.commit()?;
+        // An import is one transaction: a cache smaller than what it
+        // writes spills dirty pages to the WAL and reads them back. Pages
+        // are only allocated as they are used, and given back after.
+        conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let outcome = import_with(&mut conn, &vocab, items, dry_run, actor);
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+        conn.execute_batch("PRAGMA shrink_memory")?;
+        let outcome = outcome?;
+        if outcome.committed {
             self.generation
                 .fetch_add(1, std::sync::atomic::Ordering::Release);
-            return Ok(ImportOutcome {
-                committed: true,
-                ..outcome
-            });
         }
         Ok(outcome)
     }
@@ -1195,6 +1189,43 @@ fn events_by_area(conn: &Connection, max: i64) -> Result<Vec<(RecordId, u64)>, S
 }
 
 /// How many batches of prepared items may wait for the writer.
+fn import_with(
+    conn: &mut Connection,
+    vocab: &Vocabularies,
+    items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
+    dry_run: bool,
+    actor: &str,
+) -> Result<ImportOutcome, StoreError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Three stages: one thread reads items, as many as there are cores
+    // validate, serialise and derive their columns (a person's name
+    // keys are the dearest part), and this one writes them in order.
+    let (work, queue) = std::sync::mpsc::sync_channel::<Batch<ItemResult>>(PIPELINE_BATCHES);
+    let queue = Mutex::new(queue);
+    let (done, prepared) = std::sync::mpsc::sync_channel::<Batch<Prepared>>(PIPELINE_BATCHES);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let outcome = std::thread::scope(|scope| {
+        scope.spawn(move || read_items(items, &work));
+        for _ in 0..workers {
+            let (queue, done, vocab) = (&queue, done.clone(), &vocab);
+            scope.spawn(move || prepare_batches(queue, vocab, &done));
+        }
+        drop(done);
+        let outcome = write_items(&tx, InOrder::new(&prepared), actor);
+        // Unblocks the other stages if writing stopped early.
+        drop(prepared);
+        outcome
+    })?;
+    if outcome.problems.is_empty() && !dry_run {
+        tx.commit()?;
+        return Ok(ImportOutcome {
+            committed: true,
+            ..outcome
+        });
+    }
+    Ok(outcome)
+}
+
 const PIPELINE_BATCHES: usize = 8;
 const PIPELINE_BATCH: usize = 512;
 
