@@ -87,6 +87,10 @@ fn weight(space: Space) -> f32 {
 /// agreeing birth year, to reach an automatic merge (0.9).
 const EDITED: f32 = 0.8;
 
+/// A key shared by more people than this is skipped when stronger keys
+/// have already found enough candidates: it says little about anyone.
+const CROWD: usize = 20_000;
+
 /// Birth years further apart than this are two people.
 const BIRTH_YEAR_TOLERANCE: i32 = 2;
 
@@ -131,12 +135,23 @@ pub fn encode_keys(names: &[String]) -> String {
     let mut lines: Vec<String> = names
         .iter()
         .flat_map(|n| split_aliases(n))
-        .flat_map(|n| keys(&n))
-        .map(|k| format!("{}{}", space_code(k.rule.space()), k.text))
+        .flat_map(|n| encoded_keys_of(&n))
         .collect();
     lines.sort();
     lines.dedup();
     lines.join("\n")
+}
+
+/// The encoded keys of one name. Full names repeat (thousands of 王伟 in
+/// a list of millions), so they are remembered per thread.
+fn encoded_keys_of(name: &str) -> Vec<String> {
+    crate::memo_table!(ENCODED: Vec<String>);
+    crate::memo(&ENCODED, name, |name| {
+        keys(name)
+            .into_iter()
+            .map(|k| format!("{}{}", space_code(k.rule.space()), k.text))
+            .collect()
+    })
 }
 
 fn decode_keys(encoded: &str) -> impl Iterator<Item = (Space, &str)> {
@@ -414,6 +429,13 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
         self.recent_postings = 0;
     }
 
+    /// How many postings a key has (replaced people included).
+    fn postings_len(&self, h: u64) -> usize {
+        let start = self.hashes.partition_point(|&x| x < h);
+        let end = start + self.hashes[start..].partition_point(|&x| x == h);
+        end - start + self.recent.get(&h).map_or(0, Vec::len)
+    }
+
     fn postings(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
         let start = self.hashes.partition_point(|&x| x < h);
         let end = start + self.hashes[start..].partition_point(|&x| x == h);
@@ -435,9 +457,18 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
             e.0 = e.0.max(w);
             e.1 |= 1 << (space as u8);
         }
-        for key in &query_keys {
+        // Strongest spaces first, so that a key shared by a crowd (the
+        // skeleton of a common Chinese name) can be passed over once
+        // stronger keys have found enough.
+        let mut ordered: Vec<&Key> = query_keys.iter().collect();
+        ordered.sort_by(|a, b| weight(b.rule.space()).total_cmp(&weight(a.rule.space())));
+        for key in ordered {
             let space = key.rule.space();
-            for slot in self.postings(hash(space, &key.text)) {
+            let h = hash(space, &key.text);
+            if found.len() >= limit && self.postings_len(h) > CROWD {
+                continue;
+            }
+            for slot in self.postings(h) {
                 meet(&mut found, slot, space, weight(space));
             }
         }
