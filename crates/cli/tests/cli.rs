@@ -1,20 +1,13 @@
 //! The `vigil` binary, driven as a user drives it.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn vigil(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .env("VIGIL_DATA", data)
-        .env("VIGIL_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("vigil runs")
-}
+mod common;
+use common::{start, vigil};
 
 fn ok(out: &Output) -> String {
     assert!(
@@ -485,48 +478,6 @@ fn real_upr_recommendations_with_cr_line_endings() {
     // recommendation made to a state by several states) are one record.
     assert_eq!(count("created") + count("unchanged"), 6094, "{err}");
     assert!(count("created") > 5000, "{err}");
-}
-
-/// A server started by a test, stopped when dropped.
-struct Running {
-    child: Child,
-    base: String,
-    stderr_lines: Vec<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data: &Path, command: &str) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args([command, "--bind", "127.0.0.1:0"])
-        .env("VIGIL_DATA", data)
-        .env("VIGIL_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut seen = Vec::new();
-    let base = loop {
-        let line = lines.next().expect("server printed its address").unwrap();
-        if let Some(addr) = line.strip_prefix("vigil listening on ") {
-            break addr.trim().to_string();
-        }
-        seen.push(line);
-    };
-    // Keep draining stderr so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Running {
-        child,
-        base,
-        stderr_lines: seen,
-    }
 }
 
 fn get(base: &str, path: &str, token: &str) -> (u16, Value) {

@@ -3,26 +3,18 @@
 //! originals and paragraphs, refusing misquotes and searching in English,
 //! Chinese and Uyghur. Extraction runs in the real worker process.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{json, Value};
+
+mod common;
+use common::{start, vigil};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../evidence/tests/fixtures")
         .join(name)
-}
-
-fn vigil(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(args)
-        .env("VIGIL_DATA", data)
-        .env("VIGIL_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("vigil runs")
 }
 
 fn text(out: &Output) -> (String, String) {
@@ -84,44 +76,11 @@ fn ingest_prints_one_line_per_file_and_fails_only_after_the_others() {
     }
 }
 
-struct Running {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(data: &Path) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("VIGIL_DATA", data)
-        .env("VIGIL_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("server printed its address").unwrap();
-        if let Some(addr) = line.strip_prefix("vigil listening on ") {
-            break addr.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Running { child, base }
-}
-
 #[test]
 fn documents_over_http_keep_originals_and_anchor_claims() {
     let tmp = tempfile::tempdir().unwrap();
     let (data, token) = init(tmp.path());
-    let server = serve(&data);
+    let server = start(&data, "serve");
     let client = reqwest::blocking::Client::new();
     let upload = |path: &Path| {
         let bytes = std::fs::read(path).unwrap();

@@ -27,8 +27,12 @@ impl Subject {
         if let Some(r) = &claim.subject.record {
             return Some(Subject::Record(r.id));
         }
-        let topic = claim.subject.topic.as_deref()?;
-        let folded = topic
+        Subject::topic(claim.subject.topic.as_deref()?)
+    }
+
+    /// A topic as claims are grouped by it: case and white space folded.
+    pub fn topic(text: &str) -> Option<Subject> {
+        let folded = text
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")

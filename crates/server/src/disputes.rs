@@ -164,13 +164,7 @@ impl SubjectQuery {
         if let Some(id) = self.record.as_deref().and_then(|r| r.parse().ok()) {
             return Some(Subject::Record(id));
         }
-        let topic = self.topic.as_deref()?;
-        let folded = topic
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        (!folded.is_empty()).then_some(Subject::Topic(folded))
+        Subject::topic(self.topic.as_deref()?)
     }
 }
 
