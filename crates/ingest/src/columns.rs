@@ -229,6 +229,16 @@ const CLAIM: &[CsvColumn] = &[
     col("locator", Cell::Text, "page, paragraph or timestamp"),
     col("quote", Cell::Text, "the words of the source"),
     col(
+        "document",
+        Cell::Ref,
+        "id of the document the quote is from (see `vigil ingest`)",
+    ),
+    col(
+        "paragraph",
+        Cell::Integer,
+        "number of the paragraph of that document that holds the quote",
+    ),
+    col(
         "links",
         Cell::Json,
         r#"JSON: `[{"kind":"contradicts","claim":"CLAIM_ID"}]`"#,
