@@ -212,3 +212,47 @@ fn documents_over_http_keep_originals_and_anchor_claims() {
         .unwrap();
     assert_eq!(health.status().as_u16(), 200);
 }
+
+#[test]
+fn the_search_index_goes_on_from_where_it_stopped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, _) = init(tmp.path());
+    let out = vigil(&data, &["ingest", fixture("page.html").to_str().unwrap()]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let first = text(&vigil(&data, &["search", "无期徒刑"]));
+    assert!(first.0.contains("無期徒刑"), "{first:?}");
+    // A later process finds the index where the first left it, and adds
+    // what was written since.
+    let out = vigil(
+        &data,
+        &["ingest", fixture("statement.docx").to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    let (hits, _) = text(&vigil(&data, &["search", "detained"]));
+    assert!(hits.contains("[detained]"), "{hits}");
+    let (hits, _) = text(&vigil(&data, &["search", "无期徒刑"]));
+    assert_eq!(
+        hits.lines().count(),
+        first.0.lines().count(),
+        "nothing twice"
+    );
+    // A store that is behind its index (a database restored from a backup)
+    // gets the index rebuilt rather than trusted.
+    std::fs::copy(data.join("vigil.sqlite3"), tmp.path().join("backup")).unwrap();
+    let out = vigil(
+        &data,
+        &["ingest", fixture("hard_wrapped.txt").to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    assert!(vigil(&data, &["search", "Istanbul"]).status.success());
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(data.join(format!("vigil.sqlite3{ext}")));
+    }
+    std::fs::copy(tmp.path().join("backup"), data.join("vigil.sqlite3")).unwrap();
+    let out = vigil(&data, &["search", "Istanbul"]);
+    assert!(
+        !out.status.success(),
+        "the restored store never had that document: {:?}",
+        text(&out)
+    );
+}

@@ -410,6 +410,28 @@ impl SearchIndex {
         self.reload()
     }
 
+    /// Commits, noting how far the index follows its source (the store's
+    /// change number), so that a process opening it later goes on from
+    /// there instead of rebuilding ([`SearchIndex::followed`]).
+    pub fn commit_at(&self, mark: u64) -> Result<(), SearchError> {
+        self.with_writer(|w| {
+            let mut prepared = w.prepare_commit()?;
+            prepared.set_payload(&mark.to_string());
+            prepared.commit()?;
+            Ok(())
+        })?;
+        self.reload()
+    }
+
+    /// The mark of the last [`SearchIndex::commit_at`], unless the index
+    /// must be rebuilt.
+    pub fn followed(&self) -> Option<u64> {
+        if self.needs_rebuild {
+            return None;
+        }
+        self.index.load_metas().ok()?.payload?.parse().ok()
+    }
+
     /// Makes everything committed so far durable against a machine crash
     /// (commits are durable against a process crash already; see
     /// `directory`). Waits for background merges. Done on drop too.

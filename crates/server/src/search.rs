@@ -6,7 +6,8 @@
 //! (`Store::changes_since`): before each search it indexes what was
 //! written since, whichever process wrote it, and commits. So a search
 //! never disagrees with a write that has returned; `vigil reindex` rebuilds
-//! it from nothing.
+//! it from nothing. Each commit notes the change number the index has
+//! reached, so a restarted server goes on from there.
 
 use std::sync::Mutex;
 
@@ -73,19 +74,22 @@ impl Search {
         let mut applied = self.applied.lock().map_err(|_| SearchError::Poisoned)?;
         let mut after = match *applied {
             Some(after) => after,
-            None => {
-                // Whatever an earlier process left is not known to match
-                // the store: start from nothing.
-                self.index.clear()?;
-                0
-            }
+            None => match self.index.followed() {
+                // Where the last process left off, if the store has come
+                // that far (a database restored from a backup has not).
+                Some(mark) if reached(store, mark)? => mark,
+                _ => {
+                    self.index.clear()?;
+                    0
+                }
+            },
         };
         loop {
             let mut changes = Vec::new();
             let last = store.changes_since(after, BATCH, &mut |c| changes.push(c))?;
             if changes.is_empty() {
                 if applied.is_none() {
-                    self.index.commit()?;
+                    self.index.commit_at(after)?;
                 }
                 *applied = Some(after);
                 return Ok(());
@@ -100,7 +104,7 @@ impl Search {
                     Change::Document(id) => self.index_document(store, id)?,
                 }
             }
-            self.index.commit()?;
+            self.index.commit_at(last)?;
             after = last;
         }
     }
@@ -160,6 +164,17 @@ impl Search {
     ) -> Result<SearchResults, SearchFailure> {
         Ok(self.index.search(query, filters, limit, offset)?)
     }
+}
+
+/// Whether the store's change feed has reached `mark` (its numbers have
+/// no gaps, so the change numbered `mark` exists).
+fn reached(store: &dyn Store, mark: u64) -> Result<bool, StoreError> {
+    if mark == 0 {
+        return Ok(true);
+    }
+    let mut found = false;
+    store.changes_since(mark - 1, 1, &mut |_| found = true)?;
+    Ok(found)
 }
 
 fn source_grading(
