@@ -302,7 +302,7 @@ pub fn search(data: &DataDir, query: &str, limit: usize) -> Result<ExitCode> {
     let index = search_index(data)?;
     index.catch_up(&store)?;
     let filters = vigil_search::Filters {
-        max_confidentiality: 2,
+        max_confidentiality: vigil_model::Confidentiality::Restricted.rank(),
         ..vigil_search::Filters::default()
     };
     let results = index.search(query, &filters, limit, 0)?;

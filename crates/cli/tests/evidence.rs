@@ -236,6 +236,20 @@ fn the_search_index_goes_on_from_where_it_stopped() {
         first.0.lines().count(),
         "nothing twice"
     );
+    let out = vigil(&data, &["reindex"]);
+    assert!(text(&out).1.contains("indexed"), "{:?}", text(&out));
+    let (again, _) = text(&vigil(&data, &["search", "无期徒刑"]));
+    let sorted = |t: &str| {
+        let mut l: Vec<String> = t.lines().map(str::to_string).collect();
+        l.sort();
+        l
+    };
+    // The same hits; equal scores may come in another order.
+    assert_eq!(
+        sorted(&again),
+        sorted(&hits),
+        "a rebuilt index answers the same"
+    );
     // A store that is behind its index (a database restored from a backup)
     // gets the index rebuilt rather than trusted.
     std::fs::copy(data.join("vigil.sqlite3"), tmp.path().join("backup")).unwrap();

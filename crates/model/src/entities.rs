@@ -158,6 +158,12 @@ pub struct Person {
 }
 
 impl Person {
+    /// The year of birth, where the birth date gives one (an EDTF date
+    /// starts with its year): what matching people by name weighs.
+    pub fn birth_year(&self) -> Option<i32> {
+        self.birth_date.as_ref()?.as_str().get(..4)?.parse().ok()
+    }
+
     /// Fields that identify the person. The store keeps them apart from the
     /// rest of the record so that they can be sealed per person without
     /// reshaping anything else.

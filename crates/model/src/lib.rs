@@ -39,7 +39,7 @@ pub use evidence::{
 pub use kind::{Kind, UnknownKind};
 pub use quote::{fold_for_quotes, quote_occurs};
 pub use record::{
-    rfc3339, Body, Citation, Confidentiality, Record, RecordId, RecordMeta, Reference,
+    code, rfc3339, Body, Citation, Confidentiality, Record, RecordId, RecordMeta, Reference,
 };
 pub use script::{detect_script, Script};
 pub use validation::{FieldError, ValidationErrors};

@@ -93,6 +93,36 @@ pub enum Confidentiality {
     Restricted,
 }
 
+impl Confidentiality {
+    /// 0 public, 1 internal, 2 restricted: the order in which levels are
+    /// compared, as stores and indexes keep it.
+    pub fn rank(self) -> u8 {
+        match self {
+            Confidentiality::Public => 0,
+            Confidentiality::Internal => 1,
+            Confidentiality::Restricted => 2,
+        }
+    }
+
+    /// The level of a [`rank`](Self::rank); anything above 2 is restricted.
+    pub fn from_rank(rank: i64) -> Confidentiality {
+        match rank {
+            0 => Confidentiality::Public,
+            1 => Confidentiality::Internal,
+            _ => Confidentiality::Restricted,
+        }
+    }
+}
+
+/// The code a value serialises to (`internal`, `ngo_report`, `female`):
+/// how enums are written in JSON, CSV, indexes and translation keys.
+pub fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 /// Where a fact comes from: a source record, the place in it, and the words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -36,13 +36,8 @@ const PER_NAME: usize = 20;
 /// What a person's record says besides names, as the matcher takes it.
 pub fn facts_of(p: &Person) -> Facts {
     Facts {
-        birth_year: p
-            .birth_date
-            .as_ref()
-            .and_then(|d| d.as_str().get(..4)?.parse().ok()),
-        sex: p
-            .sex
-            .and_then(|s| serde_json::to_value(s).ok()?.as_str().map(str::to_owned)),
+        birth_year: p.birth_year(),
+        sex: p.sex.as_ref().map(vigil_model::code),
     }
 }
 

@@ -24,21 +24,12 @@ use crate::AppState;
 /// Who may see a person, packed into the index's per-person tag:
 /// confidentiality rank in the low bits, "protected" above.
 fn tag_of(confidentiality: Confidentiality, protected: bool) -> u8 {
-    let rank = match confidentiality {
-        Confidentiality::Public => 0,
-        Confidentiality::Internal => 1,
-        Confidentiality::Restricted => 2,
-    };
-    rank | (u8::from(protected) << 2)
+    confidentiality.rank() | (u8::from(protected) << 2)
 }
 
 fn visible_to(tag: u8, caller: &Caller) -> bool {
-    let confidentiality = match tag & 3 {
-        0 => Confidentiality::Public,
-        1 => Confidentiality::Internal,
-        _ => Confidentiality::Restricted,
-    };
-    caller.may_see(confidentiality) && (tag & 4 == 0 || caller.has(vigil_store::Role::Editor))
+    caller.may_see(Confidentiality::from_rank(i64::from(tag & 3)))
+        && (tag & 4 == 0 || caller.has(vigil_store::Role::Editor))
 }
 
 struct Followed {

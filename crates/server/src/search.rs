@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use vigil_model::{Body, Confidentiality, Record, RecordId};
+use vigil_model::{code, Body, Record, RecordId};
 use vigil_search::{Filters, IndexDoc, SearchError, SearchIndex, SearchResults};
 use vigil_store::{Change, Store, StoreError};
 
@@ -41,14 +41,6 @@ pub struct Search {
 
 /// Changes applied per commit while catching up.
 const BATCH: u64 = 5_000;
-
-fn rank(c: Confidentiality) -> u8 {
-    match c {
-        Confidentiality::Public => 0,
-        Confidentiality::Internal => 1,
-        Confidentiality::Restricted => 2,
-    }
-}
 
 impl Search {
     /// An index in `dir`; a new or damaged one is rebuilt from the store
@@ -111,7 +103,11 @@ impl Search {
 
     /// Forgets everything and indexes the whole store again.
     pub fn rebuild(&self, store: &dyn Store) -> Result<u64, SearchFailure> {
-        *self.applied.lock().map_err(|_| SearchError::Poisoned)? = None;
+        {
+            let mut applied = self.applied.lock().map_err(|_| SearchError::Poisoned)?;
+            self.index.clear()?;
+            *applied = Some(0);
+        }
         self.catch_up(store)?;
         Ok(self.index.num_docs())
     }
@@ -149,7 +145,7 @@ impl Search {
                 place: None,
                 source_kind: source_kind.clone(),
                 grade: grade.clone(),
-                confidentiality: rank(doc.confidentiality),
+                confidentiality: doc.confidentiality.rank(),
             })?;
         }
         Ok(())
@@ -185,13 +181,6 @@ fn source_grading(
         Some(Body::Source(s)) => (Some(code(&s.source_kind)), Some(code(&s.reliability))),
         _ => (None, None),
     })
-}
-
-fn code<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 /// What of a record is searched. A protected person is indexed without
@@ -271,7 +260,7 @@ fn record_doc(store: &dyn Store, key: String, record: &Record) -> Result<IndexDo
         place: place.map(|p| p.to_string()),
         source_kind,
         grade,
-        confidentiality: rank(body.confidentiality()),
+        confidentiality: body.confidentiality().rank(),
     })
 }
 
@@ -309,7 +298,7 @@ impl SearchQuery {
             place: some(&self.place),
             source_kind: some(&self.source_kind),
             grades: list(&self.grade),
-            max_confidentiality: rank(caller.max_confidentiality()),
+            max_confidentiality: caller.max_confidentiality().rank(),
         }
     }
 }

@@ -421,12 +421,7 @@ fn record_date(body: &Body) -> String {
 }
 
 /// The snake_case name serde gives an enum value.
-pub fn enum_code<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
+pub use vigil_model::code as enum_code;
 
 async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
     let lang = ctx.lang;

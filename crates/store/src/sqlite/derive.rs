@@ -2,7 +2,7 @@
 //! parsing JSON: type, place, date bounds, links and searchable text.
 
 use serde_json::Value;
-use vigil_model::{Body, Confidentiality, RecordId};
+use vigil_model::{code, Body, RecordId};
 
 pub(crate) struct Derived {
     pub type_code: Option<String>,
@@ -43,7 +43,7 @@ pub(crate) fn derive(body: &Body) -> Derived {
             let t = p
                 .facility_type
                 .clone()
-                .unwrap_or_else(|| enum_code(&p.place_type));
+                .unwrap_or_else(|| code(&p.place_type));
             (Some(t), p.parent, None)
         }
         Body::Event(e) => {
@@ -56,7 +56,7 @@ pub(crate) fn derive(body: &Body) -> Derived {
             text.extend(s.author.as_deref());
             text.extend(s.publisher.as_deref());
             text.extend(s.reference.as_deref());
-            (Some(enum_code(&s.source_kind)), None, s.date.as_ref())
+            (Some(code(&s.source_kind)), None, s.date.as_ref())
         }
         Body::Claim(c) => {
             text.push(&c.statement);
@@ -74,11 +74,8 @@ pub(crate) fn derive(body: &Body) -> Derived {
             keys: vigil_names::encode_keys(
                 &p.names.iter().map(|n| n.text.clone()).collect::<Vec<_>>(),
             ),
-            birth_year: p
-                .birth_date
-                .as_ref()
-                .and_then(|d| d.as_str().get(..4)?.parse().ok()),
-            sex: p.sex.as_ref().map(enum_code),
+            birth_year: p.birth_year(),
+            sex: p.sex.as_ref().map(code),
             protected: p.protected,
         }),
         _ => None,
@@ -101,13 +98,6 @@ pub(crate) fn links_of(body: &Body) -> Vec<RecordId> {
     links.sort();
     links.dedup();
     links
-}
-
-fn enum_code<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 /// Serialises a body into what may be stored plainly and, for a person,
@@ -141,20 +131,4 @@ pub(crate) fn join_identifying(
         }
     }
     Ok(value)
-}
-
-pub(crate) fn confidentiality_rank(c: Confidentiality) -> i64 {
-    match c {
-        Confidentiality::Public => 0,
-        Confidentiality::Internal => 1,
-        Confidentiality::Restricted => 2,
-    }
-}
-
-pub(crate) fn confidentiality_of_rank(rank: i64) -> Confidentiality {
-    match rank {
-        0 => Confidentiality::Public,
-        1 => Confidentiality::Internal,
-        _ => Confidentiality::Restricted,
-    }
 }

@@ -5,11 +5,10 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use vigil_model::{
-    quote_occurs, Body, Confidentiality, Document, DocumentStatus, Paragraph, RecordId,
+    code, quote_occurs, Body, Confidentiality, Document, DocumentStatus, Paragraph, RecordId,
     ValidationErrors,
 };
 
-use super::derive::{confidentiality_of_rank, confidentiality_rank};
 use super::{id_from_blob, key, now, record_change};
 use crate::{Change, DocumentText, NewDocument, StoreError};
 
@@ -63,18 +62,14 @@ pub(crate) fn check_quote(
         );
         return Ok(());
     };
-    if confidentiality_rank(anchor.confidentiality) < level {
+    if i64::from(anchor.confidentiality.rank()) < level {
         // The quote is the document's own words: it cannot be seen by
         // more people than the document.
         errors.push(
             "/confidentiality",
             format!(
                 "the document is {}; a claim quoting it must be at least as confidential",
-                match confidentiality_of_rank(level) {
-                    Confidentiality::Public => "public",
-                    Confidentiality::Internal => "internal",
-                    Confidentiality::Restricted => "restricted",
-                }
+                code(&Confidentiality::from_rank(level))
             ),
         );
     }
@@ -121,7 +116,7 @@ fn document_from_row(row: &Row<'_>) -> Result<Document, StoreError> {
             .get::<_, Option<Vec<u8>>>(7)?
             .map(|b| id_from_blob(&b))
             .transpose()?,
-        confidentiality: confidentiality_of_rank(row.get(8)?),
+        confidentiality: Confidentiality::from_rank(row.get(8)?),
         status: DocumentStatus::from_code(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown document status {status:?}")))?,
         error: row.get(10)?,
@@ -208,7 +203,7 @@ pub(crate) fn put_document(
             vigil_model::rfc3339(now()),
             actor,
             new.source.map(key),
-            confidentiality_rank(new.confidentiality),
+            i64::from(new.confidentiality.rank()),
             status.code(),
             error,
             pages,
@@ -245,11 +240,7 @@ pub(crate) fn list_documents(
         "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE confidentiality <= ?1
          ORDER BY received_at DESC, id LIMIT ?2 OFFSET ?3"
     ))?;
-    let mut rows = stmt.query(params![
-        confidentiality_rank(max),
-        limit as i64,
-        offset as i64
-    ])?;
+    let mut rows = stmt.query(params![i64::from(max.rank()), limit as i64, offset as i64])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         out.push(document_from_row(row)?);

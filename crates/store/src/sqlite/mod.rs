@@ -18,10 +18,7 @@ use vigil_model::{
     ValidationErrors, Vocabularies,
 };
 
-use self::derive::{
-    confidentiality_of_rank, confidentiality_rank, derive, join_identifying, links_of,
-    split_identifying, Derived,
-};
+use self::derive::{derive, join_identifying, links_of, split_identifying, Derived};
 use crate::accounts::{
     hash_password, new_secret, new_token, token_digest, verify_password, MIN_PASSWORD_CHARS,
 };
@@ -295,7 +292,7 @@ impl Row {
             plain,
             identifying,
             kind: body.kind(),
-            confidentiality: confidentiality_rank(body.confidentiality()),
+            confidentiality: i64::from(body.confidentiality().rank()),
         }
     }
 }
@@ -575,7 +572,7 @@ impl Store for SqliteStore {
             format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = ? AND confidentiality <= ?");
         let mut args: Vec<Sql> = vec![
             Sql::Text(kind.singular().to_string()),
-            Sql::Integer(confidentiality_rank(filter.max_confidentiality)),
+            Sql::Integer(i64::from(filter.max_confidentiality.rank())),
         ];
         if let Some(Cursor(after)) = &page.after {
             sql.push_str(" AND id > ?");
@@ -724,7 +721,7 @@ impl Store for SqliteStore {
     }
 
     fn summary(&self, max: Confidentiality) -> Result<Summary, StoreError> {
-        let max = confidentiality_rank(max);
+        let max = i64::from(max.rank());
         self.read(|conn| {
             let pairs = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
                 let mut stmt = conn.prepare_cached(sql)?;
@@ -849,7 +846,7 @@ impl Store for SqliteStore {
                     keys: row.get(2)?,
                     birth_year: row.get(3)?,
                     sex: row.get(4)?,
-                    confidentiality: confidentiality_of_rank(row.get(5)?),
+                    confidentiality: Confidentiality::from_rank(row.get(5)?),
                     protected: row.get(6)?,
                 });
             }
