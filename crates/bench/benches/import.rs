@@ -36,6 +36,13 @@ fn main() {
         println!("{n} {secs} {}", peak_rss_bytes().unwrap_or(0));
         return;
     }
+    // `--write-csv FILE N`: only generate the persons CSV, for profiling
+    // one phase (`--phase vigil-csv FILE DB`) again and again.
+    if let Some(pos) = args.iter().position(|a| a == "--write-csv") {
+        let n = args[pos + 2].parse().expect("a number of persons");
+        write_persons_csv(Path::new(&args[pos + 1]), n).expect("writing generated CSV");
+        return;
+    }
     let records: u64 = args
         .iter()
         .position(|a| a == "--records")

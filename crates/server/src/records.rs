@@ -347,16 +347,20 @@ async fn list(
             }
         },
     };
-    let page = Page {
-        after: id_param("cursor")?.map(Cursor),
-        limit,
+    let after = match params.get("cursor").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => Some(
+            v.parse::<Cursor>()
+                .map_err(|why| Problem::bad_parameter("cursor", why))?,
+        ),
     };
+    let page = Page { after, limit };
     let store = state.store.clone();
     let result = blocking(move || store.list(kind, &filter, &page)).await?;
     let items: Vec<Value> = result.records.iter().map(|r| present(r, &caller)).collect();
     Ok(Json(json!({
         "items": items,
-        "next_cursor": result.next.map(|Cursor(id)| id.to_string()),
+        "next_cursor": result.next.map(|cursor| cursor.to_string()),
     })))
 }
 

@@ -1,3 +1,6 @@
+use std::fmt;
+use std::str::FromStr;
+
 use vigil_model::{Confidentiality, Record, RecordId};
 
 /// Filters for listing records. Fields that do not apply to a kind are
@@ -23,9 +26,31 @@ pub struct Filter {
     pub max_confidentiality: Confidentiality,
 }
 
-/// An opaque position after which the next page starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor(pub RecordId);
+/// An opaque position after which the next page starts: lists go in the
+/// order records were first written, so a page boundary stays put when the
+/// record at it is changed or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor(pub(crate) i64);
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl FromStr for Cursor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse()
+            .ok()
+            .filter(|n: &i64| *n >= 0)
+            .map(Cursor)
+            .ok_or_else(|| {
+                "not a cursor this server gave (use next_cursor of the previous page)".into()
+            })
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Page {

@@ -255,7 +255,7 @@ async fn list(
         max_confidentiality: ctx.caller.max_confidentiality(),
     };
     let page_request = Page {
-        after: id_of(&params.cursor).map(Cursor),
+        after: params.cursor.trim().parse::<Cursor>().ok(),
         limit: PAGE_SIZE,
     };
     let store = ctx.store.clone();
@@ -278,8 +278,8 @@ async fn list(
             .collect(),
         _ => Vec::new(),
     };
-    let next_query = result.next.as_ref().map(|Cursor(id)| {
-        let id = id.to_string();
+    let next_query = result.next.map(|cursor| {
+        let id = cursor.to_string();
         query(&[
             ("q", &params.q),
             ("type", &params.record_type),

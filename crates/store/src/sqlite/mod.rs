@@ -60,6 +60,7 @@ pub struct SqliteStore {
 
 const RECORD_COLUMNS: &str =
     "id, kind, version, body, identifying, created_at, updated_at, updated_by";
+const RECORD_COLUMN_COUNT: usize = 8;
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file and migrates it.
@@ -249,21 +250,14 @@ fn check_references(
     if references.is_empty() {
         return Ok(missing);
     }
-    // The narrow (kind, id) index answers the common case without reading
-    // the wide record rows, which at millions of records are not cached.
-    let mut exists = tx.prepare_cached(
-        "SELECT 1 FROM records INDEXED BY records_kind_id WHERE kind = ?1 AND id = ?2",
-    )?;
     let mut kind_of = tx.prepare_cached("SELECT kind FROM records WHERE id = ?1")?;
     for (pointer, kind, id) in references {
-        if exists.exists(params![kind.singular(), key(id)])? {
-            continue;
-        }
         match kind_of
             .query_row([key(id)], |r| r.get::<_, String>(0))
             .optional()?
         {
             None => missing.push((pointer, kind, id)),
+            Some(k) if k == kind.singular() => {}
             Some(k) => errors.push(pointer, format!("{id} is a {k}, not a {}", kind.singular())),
         }
     }
@@ -568,15 +562,16 @@ impl Store for SqliteStore {
 
     fn list(&self, kind: Kind, filter: &Filter, page: &Page) -> Result<ListPage, StoreError> {
         use rusqlite::types::Value as Sql;
-        let mut sql =
-            format!("SELECT {RECORD_COLUMNS} FROM records WHERE kind = ? AND confidentiality <= ?");
+        let mut sql = format!(
+            "SELECT {RECORD_COLUMNS}, rowid FROM records WHERE kind = ? AND confidentiality <= ?"
+        );
         let mut args: Vec<Sql> = vec![
             Sql::Text(kind.singular().to_string()),
             Sql::Integer(i64::from(filter.max_confidentiality.rank())),
         ];
         if let Some(Cursor(after)) = &page.after {
-            sql.push_str(" AND id > ?");
-            args.push(Sql::Blob(key(*after).to_vec()));
+            sql.push_str(" AND rowid > ?");
+            args.push(Sql::Integer(*after));
         }
         if let Some(t) = &filter.record_type {
             sql.push_str(" AND (type_code = ? OR type_code LIKE ? ESCAPE '\\')");
@@ -611,24 +606,29 @@ impl Store for SqliteStore {
                 args.push(Sql::Text(format!("%{}%", like_escape(word))));
             }
         }
-        sql.push_str(" ORDER BY id LIMIT ?");
+        sql.push_str(" ORDER BY rowid LIMIT ?");
         let limit = page.limit.clamp(1, 1000);
         args.push(Sql::Integer(i64::from(limit) + 1));
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(&sql)?;
-            let raws = stmt
-                .query_map(params_from_iter(args.iter()), RawRecord::from_row)?
+            let mut raws = stmt
+                .query_map(params_from_iter(args.iter()), |r| {
+                    Ok((
+                        RawRecord::from_row(r)?,
+                        r.get::<_, i64>(RECORD_COLUMN_COUNT)?,
+                    ))
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut records = raws
-                .into_iter()
-                .map(RawRecord::into_record)
-                .collect::<Result<Vec<_>, _>>()?;
-            let next = if records.len() > limit as usize {
-                records.truncate(limit as usize);
-                records.last().map(|r| Cursor(r.id))
+            let next = if raws.len() > limit as usize {
+                raws.truncate(limit as usize);
+                raws.last().map(|(_, row)| Cursor(*row))
             } else {
                 None
             };
+            let records = raws
+                .into_iter()
+                .map(|(raw, _)| raw.into_record())
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(ListPage { records, next })
         })
     }
@@ -891,7 +891,7 @@ impl Store for SqliteStore {
                 let mut n = 0;
                 for kind in kinds {
                     let mut stmt = conn.prepare(&format!(
-                        "SELECT {RECORD_COLUMNS} FROM records WHERE kind = ?1 ORDER BY id"
+                        "SELECT {RECORD_COLUMNS} FROM records WHERE kind = ?1 ORDER BY rowid"
                     ))?;
                     let mut rows = stmt.query([kind.singular()])?;
                     while let Some(row) = rows.next()? {

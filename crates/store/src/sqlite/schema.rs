@@ -164,6 +164,41 @@ const MIGRATIONS: &[&str] = &[
         id      BLOB NOT NULL
     );
     "#,
+    // 6: records in a rowid table. Ids are random (UUIDv4, or v5 hashes of
+    // content), so a table clustered on them took every new record into a
+    // random page of the widest tree of all, splitting pages of whole
+    // records: at a million records that was most of an import's writing.
+    // Rows are now appended; the narrow unique index on the id takes the
+    // random inserts, and the kind index, ordered by kind then row, is
+    // appended to as well: lists and exports go in the order records were
+    // first written.
+    r#"
+    CREATE TABLE records_by_row (
+        id              BLOB NOT NULL UNIQUE,
+        kind            TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        confidentiality INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        identifying     TEXT,
+        type_code       TEXT,
+        place_id        BLOB,
+        date_start      TEXT,
+        date_end        TEXT,
+        search_text     TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        updated_by      TEXT
+    );
+    INSERT INTO records_by_row
+        SELECT id, kind, version, confidentiality, body, identifying, type_code, place_id,
+               date_start, date_end, search_text, created_at, updated_at, updated_by
+        FROM records ORDER BY created_at, id;
+    DROP TABLE records;
+    ALTER TABLE records_by_row RENAME TO records;
+    CREATE INDEX records_kind ON records(kind);
+    CREATE INDEX records_kind_type ON records(kind, type_code) WHERE type_code IS NOT NULL;
+    CREATE INDEX records_place ON records(place_id) WHERE place_id IS NOT NULL;
+    "#,
 ];
 
 /// Brings the database up to the newest schema this build knows.
@@ -184,4 +219,51 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tracing::info!(schema = i + 1, "migrated database");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store written before migration 6 keeps every record, and its
+    /// lists then go in the order the records were created.
+    #[test]
+    fn records_move_to_a_rowid_table_intact() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        for (id, created) in [(3u8, "2026-01-01"), (1, "2026-03-01"), (2, "2026-02-01")] {
+            conn.execute(
+                "INSERT INTO records (id, kind, version, confidentiality, body, search_text, created_at, updated_at)
+                 VALUES (?1, 'person', 1, 1, '{}', 'x', ?2, ?2)",
+                rusqlite::params![vec![id; 16], created],
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let order: Vec<u8> = conn
+            .prepare("SELECT id FROM records WHERE kind = 'person' ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))
+            .unwrap()
+            .map(|id| id.unwrap()[0])
+            .collect();
+        assert_eq!(order, vec![3, 2, 1]);
+        let duplicate = conn.execute(
+            "INSERT INTO records (id, kind, version, confidentiality, body, search_text, created_at, updated_at)
+             VALUES (?1, 'person', 1, 1, '{}', 'x', 'now', 'now')",
+            [vec![1u8; 16]],
+        );
+        assert!(duplicate.is_err(), "ids stay unique");
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT rowid FROM records WHERE kind = 'person' ORDER BY rowid",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("records_kind"), "{plan}");
+    }
 }
