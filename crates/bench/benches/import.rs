@@ -28,7 +28,8 @@ fn main() {
             "vigil" => run_vigil(&input, &db, None),
             "vigil-csv" => run_vigil(&input, &db, Some(vigil_model::Kind::Person)),
             "baseline" => run_baseline(&input, &db),
-            "read" => run_read_only(&input),
+            "read" => run_read_only(&input, None),
+            "read-csv" => run_read_only(&input, Some(vigil_model::Kind::Person)),
             "same-schema" => run_baseline_same_schema(&input, &db),
             other => panic!("unknown phase {other}"),
         };
@@ -149,8 +150,12 @@ fn run_vigil(input: &Path, db: &Path, kind: Option<vigil_model::Kind>) -> u64 {
 }
 
 /// Only the reader `vigil import` uses: decoding and parsing, no store.
-fn run_read_only(input: &Path) -> u64 {
-    let reader = vigil_ingest::open(input, &vigil_ingest::ReadOptions::default()).expect("reader");
+fn run_read_only(input: &Path, kind: Option<vigil_model::Kind>) -> u64 {
+    let options = vigil_ingest::ReadOptions {
+        kind,
+        ..vigil_ingest::ReadOptions::default()
+    };
+    let reader = vigil_ingest::open(input, &options).expect("reader");
     let mut n = 0;
     for record in reader {
         record.expect("valid record");

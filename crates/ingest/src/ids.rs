@@ -28,40 +28,40 @@ pub fn derived_id(body: &Body) -> RecordId {
 
 /// JSON with the keys of every object sorted, so that the same content
 /// always gives the same text whatever order its fields came in. Written
-/// straight from the value: an import derives one per row.
+/// straight from the value into one buffer: an import derives one per row.
 fn canonical(value: &Value) -> String {
-    fn write(value: &Value, out: &mut String) {
+    fn write(value: &Value, out: &mut Vec<u8>) {
         match value {
             Value::Object(map) => {
                 let mut entries: Vec<(&String, &Value)> = map.iter().collect();
                 entries.sort_unstable_by_key(|(k, _)| *k);
-                out.push('{');
+                out.push(b'{');
                 for (i, (key, item)) in entries.into_iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.push(b',');
                     }
-                    out.push_str(&Value::String(key.to_string()).to_string());
-                    out.push(':');
+                    serde_json::to_writer(&mut *out, key).expect("strings always serialise");
+                    out.push(b':');
                     write(item, out);
                 }
-                out.push('}');
+                out.push(b'}');
             }
             Value::Array(items) => {
-                out.push('[');
+                out.push(b'[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.push(b',');
                     }
                     write(item, out);
                 }
-                out.push(']');
+                out.push(b']');
             }
-            scalar => out.push_str(&scalar.to_string()),
+            scalar => serde_json::to_writer(&mut *out, scalar).expect("scalars always serialise"),
         }
     }
-    let mut out = String::with_capacity(256);
+    let mut out = Vec::with_capacity(256);
     write(value, &mut out);
-    out
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 #[cfg(test)]

@@ -32,7 +32,12 @@ pub fn detect_script(text: &str) -> Script {
     // Names hold one or two scripts: a short list beats a hash map.
     let mut counts: Vec<(UScript, usize)> = Vec::with_capacity(2);
     for c in text.chars() {
-        let s = c.script();
+        // ASCII is looked up in no table: most names in most lists are.
+        let s = match c {
+            'a'..='z' | 'A'..='Z' => UScript::Latin,
+            c if c.is_ascii() => UScript::Common,
+            c => c.script(),
+        };
         if matches!(s, UScript::Common | UScript::Inherited | UScript::Unknown) {
             continue;
         }

@@ -7,6 +7,7 @@
 //! [`fold`] before they meet.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::chinese::is_han;
@@ -69,7 +70,7 @@ fn readings() -> &'static Readings {
             };
             let Some(c) = ch.chars().next() else { continue };
             let mut folded: Vec<String> = Vec::new();
-            for r in list.split(' ').map(fold) {
+            for r in list.split(' ').map(fold_once) {
                 syllables.insert(r.clone());
                 if !folded.contains(&r) {
                     folded.push(r);
@@ -78,7 +79,7 @@ fn readings() -> &'static Readings {
             by_char.insert(c, folded);
         }
         for (c, reading) in NAME_READINGS {
-            let reading = fold(reading);
+            let reading = fold_once(reading);
             syllables.insert(reading.clone());
             let list: &mut Vec<String> = by_char.entry(*c).or_default();
             list.retain(|r| *r != reading);
@@ -92,7 +93,7 @@ fn readings() -> &'static Readings {
 /// aspirated initials (d/t, g/k, b/p, j/ch/ts), kw/gw/k, doubled vowels (aa, oo, ee), eo for eu (Leong and
 /// Cheong, the Macau and older Hong Kong spelling of Leung and Cheung), and
 /// a trailing h or r after a vowel (Loh, Hor, Kah).
-pub fn fold(syllable: &str) -> String {
+pub fn fold(syllable: &str) -> Rc<String> {
     crate::memo_table!(FOLDED: String);
     crate::memo(&FOLDED, syllable, fold_once)
 }
@@ -127,7 +128,7 @@ fn fold_once(syllable: &str) -> String {
 
 /// Is this word a Hong Kong romanisation of some character?
 pub fn is_syllable(word: &str) -> bool {
-    readings().syllables.contains(&fold(word))
+    readings().syllables.contains(fold(word).as_str())
 }
 
 /// Keys of a name in Chinese characters, read in Cantonese.
@@ -181,19 +182,18 @@ fn key_with(normal: &str, split: bool) -> Option<Key> {
         .split(' ')
         .filter(|w| !w.is_empty())
         .flat_map(|w| match JOINED_SURNAMES.iter().find(|(j, _)| *j == w) {
-            Some((_, parts)) => parts.map(fold).to_vec(),
+            Some((_, parts)) => parts.map(|p| fold(p).to_string()).to_vec(),
             None => {
                 let folded = fold(w);
-                match split
-                    .then(|| (!syllables.contains(&folded)).then(|| split_joined(w)))
-                    .flatten()
-                    .flatten()
-                {
+                let parts = (split && !syllables.contains(folded.as_str()))
+                    .then(|| split_joined(w))
+                    .and_then(|parts| (*parts).clone());
+                match parts {
                     Some(parts) => {
                         did_split = true;
                         parts
                     }
-                    None => vec![folded],
+                    None => vec![folded.to_string()],
                 }
             }
         })
@@ -225,7 +225,7 @@ fn key_with(normal: &str, split: bool) -> Option<Key> {
 /// A word of two or three Cantonese syllables written together
 /// ("chifung", "kwunchung"), split where every part is a syllable; the
 /// split with the longest first part wins when there are several.
-fn split_joined(word: &str) -> Option<Vec<String>> {
+fn split_joined(word: &str) -> Rc<Option<Vec<String>>> {
     crate::memo_table!(SPLITS: Option<Vec<String>>);
     crate::memo(&SPLITS, word, |word| {
         // Short words are single syllables (a pinyin "yang" is not "ya"
@@ -240,7 +240,7 @@ fn split_joined(word: &str) -> Option<Vec<String>> {
         let syllables = &readings().syllables;
         let known = |part: &str| {
             let f = fold(part);
-            syllables.contains(&f).then_some(f)
+            syllables.contains(f.as_str()).then(|| f.to_string())
         };
         for i in (2..word.len() - 1).rev() {
             if word.len() - i < 2 {

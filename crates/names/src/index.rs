@@ -18,6 +18,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::rc::Rc;
 
 use crate::{keys, split_aliases, Key, Rule, Space};
 
@@ -132,19 +133,23 @@ fn hash(space: Space, text: &str) -> u64 {
 /// one per line as `<space code><text>`, deduplicated: what a store keeps
 /// so that an index can be rebuilt without recomputing readings.
 pub fn encode_keys(names: &[String]) -> String {
-    let mut lines: Vec<String> = names
+    let per_name: Vec<Rc<Vec<String>>> = names
         .iter()
         .flat_map(|n| split_aliases(n))
-        .flat_map(|n| encoded_keys_of(&n))
+        .map(|n| encoded_keys_of(&n))
         .collect();
-    lines.sort();
+    let mut lines: Vec<&str> = per_name
+        .iter()
+        .flat_map(|keys| keys.iter().map(String::as_str))
+        .collect();
+    lines.sort_unstable();
     lines.dedup();
     lines.join("\n")
 }
 
 /// The encoded keys of one name. Full names repeat (thousands of 王伟 in
 /// a list of millions), so they are remembered per thread.
-fn encoded_keys_of(name: &str) -> Vec<String> {
+fn encoded_keys_of(name: &str) -> Rc<Vec<String>> {
     crate::memo_table!(ENCODED: Vec<String>);
     crate::memo(&ENCODED, name, |name| {
         keys(name)

@@ -1,6 +1,8 @@
 //! Latin spellings of Chinese names: pinyin with or without tones, and
 //! Wade-Giles.
 
+use std::rc::Rc;
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::chinese::{segment, syllables};
@@ -17,7 +19,7 @@ fn fold(token: &str) -> String {
 }
 
 /// A token as pinyin syllables: "Zhīfēng" → zhi feng, "lv3" → lu.
-fn as_pinyin(token: &str) -> Option<Vec<String>> {
+fn as_pinyin(token: &str) -> Rc<Option<Vec<String>>> {
     crate::memo_table!(PINYIN: Option<Vec<String>>);
     crate::memo(&PINYIN, token, as_pinyin_once)
 }
@@ -111,12 +113,11 @@ const MAX_READINGS: usize = 16;
 /// A normalised Latin name as pinyin syllables, in order, if every word is
 /// pinyin.
 pub fn pinyin_syllables(normal: &str) -> Option<Vec<String>> {
-    normal
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .map(as_pinyin)
-        .collect::<Option<Vec<_>>>()
-        .map(|v| v.concat())
+    let mut syllables = Vec::new();
+    for token in normal.split(' ').filter(|t| !t.is_empty()) {
+        syllables.extend(as_pinyin(token).as_ref().as_ref()?.iter().cloned());
+    }
+    Some(syllables)
 }
 
 #[cfg(test)]
@@ -138,13 +139,14 @@ pub fn keys_with(normal: &str, pinyin: Option<&[String]>) -> Vec<Key> {
     // name all Wade-Giles has Wade-Giles keys only.
     let mut taiwan_needed = false;
     for token in &tokens {
-        let (wg, mut tw) = readings(token);
+        let readings = readings(token);
+        let (wg, tw) = &*readings;
         taiwan_needed |= !tw.is_empty();
         if !wade_giles_readings.is_empty() {
-            wade_giles_readings = extend(wade_giles_readings, &wg);
+            wade_giles_readings = extend(wade_giles_readings, wg);
         }
-        tw.extend(wg);
-        taiwan_readings = extend(taiwan_readings, &tw);
+        let both: Vec<String> = tw.iter().chain(wg).cloned().collect();
+        taiwan_readings = extend(taiwan_readings, &both);
         if taiwan_readings.is_empty() {
             break;
         }
@@ -162,7 +164,7 @@ pub fn keys_with(normal: &str, pinyin: Option<&[String]>) -> Vec<Key> {
 
 /// A word's Wade-Giles readings, and the Taiwan readings that are not also
 /// Wade-Giles ones.
-fn readings(token: &str) -> (Vec<String>, Vec<String>) {
+fn readings(token: &str) -> Rc<(Vec<String>, Vec<String>)> {
     crate::memo_table!(READINGS: (Vec<String>, Vec<String>));
     crate::memo(&READINGS, token, |token| {
         let folded = fold(token);
@@ -195,9 +197,9 @@ mod tests {
 
     #[test]
     fn tones_and_umlauts_fold() {
-        assert_eq!(as_pinyin("Zhīfēng").unwrap(), ["zhi", "feng"]);
-        assert_eq!(as_pinyin("lv").unwrap(), ["lu"]);
-        assert_eq!(as_pinyin("lü3").unwrap(), ["lu"]);
+        assert_eq!(pinyin_syllables("zhīfēng").unwrap(), ["zhi", "feng"]);
+        assert_eq!(pinyin_syllables("lv").unwrap(), ["lu"]);
+        assert_eq!(pinyin_syllables("lü3").unwrap(), ["lu"]);
     }
 
     #[test]

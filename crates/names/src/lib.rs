@@ -27,33 +27,38 @@ mod uyghur;
 
 /// A per-thread memo of a transformation of one word. Names repeat their
 /// words (Wang, Wei, Ilham, Tohti), so an import of millions of people
-/// reads each word once per thread instead of once per name.
-pub(crate) fn memo<T: Clone + 'static>(
-    cache: &'static std::thread::LocalKey<std::cell::RefCell<std::collections::HashMap<String, T>>>,
+/// reads each word once per thread instead of once per name. Values are
+/// shared, not copied, and the table is hashed with FxHash: at a hundred
+/// thousand names a second the lookups themselves are a cost.
+pub(crate) fn memo<T: 'static>(
+    cache: &'static std::thread::LocalKey<Memo<T>>,
     word: &str,
     compute: impl FnOnce(&str) -> T,
-) -> T {
-    const LIMIT: usize = 200_000;
+) -> std::rc::Rc<T> {
+    const LIMIT: usize = 2_000_000;
     if let Some(found) = cache.with(|c| c.borrow().get(word).cloned()) {
         return found;
     }
-    let value = compute(word);
+    let value = std::rc::Rc::new(compute(word));
     cache.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= LIMIT {
             c.clear();
         }
-        c.insert(word.to_string(), value.clone());
+        c.insert(word.into(), value.clone());
     });
     value
 }
+
+pub(crate) type Memo<T> = std::cell::RefCell<
+    std::collections::HashMap<Box<str>, std::rc::Rc<T>, rustc_hash::FxBuildHasher>,
+>;
 
 /// A thread-local memo table for [`memo`].
 macro_rules! memo_table {
     ($name:ident: $t:ty) => {
         thread_local! {
-            static $name: std::cell::RefCell<std::collections::HashMap<String, $t>> =
-                std::cell::RefCell::new(std::collections::HashMap::new());
+            static $name: $crate::Memo<$t> = std::cell::RefCell::new(Default::default());
         }
     };
 }

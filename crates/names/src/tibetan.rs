@@ -77,7 +77,7 @@ static ELEMENTS: LazyLock<Elements> = LazyLock::new(|| {
     e
 });
 
-fn fold_word(word: &str) -> String {
+fn fold_word(word: &str) -> std::rc::Rc<String> {
     crate::memo_table!(FOLDED: String);
     crate::memo(&FOLDED, word, fold)
 }
@@ -162,7 +162,7 @@ pub fn key_from_latin(normal: &str, pinyin: Option<&[String]>) -> Option<Key> {
     let words: Option<Vec<&'static str>> = normal
         .split(' ')
         .filter(|w| !w.is_empty())
-        .map(|w| table.get(&fold_word(w)).copied())
+        .map(|w| table.get(fold_word(w).as_str()).copied())
         .collect();
     match words {
         Some(elements) => key(elements),

@@ -117,7 +117,7 @@ pub fn to_latin(text: &str) -> String {
 }
 
 /// The consonant skeleton of one Latin word.
-fn skeleton(word: &str) -> String {
+fn skeleton(word: &str) -> std::rc::Rc<String> {
     crate::memo_table!(SKELETONS: String);
     crate::memo(&SKELETONS, word, skeleton_once)
 }
@@ -156,7 +156,7 @@ fn skeleton_once(word: &str) -> String {
 }
 
 pub fn skeleton_tokens(latin: &str) -> Vec<String> {
-    latin.split(' ').map(skeleton).collect()
+    latin.split(' ').map(|w| skeleton(w).to_string()).collect()
 }
 
 /// Skeleton of a Chinese-character transcription read in pinyin: each name
@@ -176,7 +176,7 @@ pub fn skeleton_of_syllables(parts: &[Vec<String>]) -> Vec<String> {
                     _ => s.clone(),
                 })
                 .collect();
-            skeleton(&joined)
+            skeleton(&joined).to_string()
         })
         .collect()
 }
