@@ -17,6 +17,10 @@ use std::time::Instant;
 use vigil_bench::{peak_rss_bytes, write_persons_and_events, write_persons_csv};
 use vigil_store::{ImportItem, ImportProblem, SqliteStore, Store};
 
+/// The allocator `vigil` itself runs with (see crates/cli/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     // Child mode: `import <phase> <jsonl> <db>` runs one contender.

@@ -231,6 +231,13 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
+/// mimalloc instead of the system allocator: an import hands millions of
+/// small strings from the reading thread to the preparing and writing
+/// ones, and glibc's allocator spent a third of the import's time on
+/// them (`cargo bench -p vigil-bench --bench import`, BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::ExtractWorker { args } = cli.command {

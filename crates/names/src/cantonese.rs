@@ -11,6 +11,7 @@ use std::rc::Rc;
 use std::sync::OnceLock;
 
 use crate::chinese::is_han;
+use crate::word::Word;
 use crate::{Key, Rule};
 
 const TABLE: &str = include_str!("../data/hk_romanisation.tsv");
@@ -98,7 +99,7 @@ pub fn fold(syllable: &str) -> Rc<String> {
     crate::memo(&FOLDED, syllable, fold_once)
 }
 
-fn fold_once(syllable: &str) -> String {
+pub(crate) fn fold_once(syllable: &str) -> String {
     let s = syllable.to_ascii_lowercase();
     let (initial, rest) = [
         ("tsz", "chi"),
@@ -124,11 +125,6 @@ fn fold_once(syllable: &str) -> String {
         rest.pop();
     }
     format!("{initial}{rest}")
-}
-
-/// Is this word a Hong Kong romanisation of some character?
-pub fn is_syllable(word: &str) -> bool {
-    readings().syllables.contains(fold(word).as_str())
 }
 
 /// Keys of a name in Chinese characters, read in Cantonese.
@@ -164,107 +160,113 @@ pub fn keys_from_han(normal: &str) -> Vec<Key> {
 /// The key of a name in Latin letters read as Hong Kong romanisation: every
 /// word a Cantonese syllable, or all but one (an English name beside the
 /// Chinese one, as in Joshua Wong Chi-fung) when at least two are.
-pub fn key_from_latin(normal: &str) -> Option<Key> {
-    key_with(normal, false)
+pub(crate) fn key_from_latin(words: &[Rc<Word>]) -> Option<Key> {
+    key_with(words, false)
 }
 
 /// [`key_from_latin`] with given names written as one word split into
 /// their syllables (Wong Chifung is Wong Chi-fung); `None` when no word
 /// splits.
-pub fn key_from_joined_latin(normal: &str) -> Option<Key> {
-    key_with(normal, true)
+pub(crate) fn key_from_joined_latin(words: &[Rc<Word>]) -> Option<Key> {
+    key_with(words, true)
 }
 
-fn key_with(normal: &str, split: bool) -> Option<Key> {
+fn key_with(words: &[Rc<Word>], split: bool) -> Option<Key> {
     let syllables = &readings().syllables;
     let mut did_split = false;
-    let words: Vec<String> = normal
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .flat_map(|w| match JOINED_SURNAMES.iter().find(|(j, _)| *j == w) {
-            Some((_, parts)) => parts.map(|p| fold(p).to_string()).to_vec(),
-            None => {
-                let folded = fold(w);
-                let parts = (split && !syllables.contains(folded.as_str()))
-                    .then(|| split_joined(w))
-                    .and_then(|parts| (*parts).clone());
-                match parts {
-                    Some(parts) => {
-                        did_split = true;
-                        parts
-                    }
-                    None => vec![folded.to_string()],
-                }
-            }
-        })
-        .collect();
+    let mut tokens: Vec<&str> = Vec::with_capacity(words.len() + 1);
+    for word in words {
+        if let Some(parts) = &word.cantonese_surname {
+            tokens.extend(parts.iter().map(String::as_str));
+        } else if let Some(parts) = word.cantonese_split.as_ref().filter(|_| split) {
+            did_split = true;
+            tokens.extend(parts.iter().map(String::as_str));
+        } else {
+            tokens.push(&word.cantonese);
+        }
+    }
     if split && !did_split {
         return None;
     }
     if split {
         // A split is a guess: only when every word then reads as Cantonese.
-        return words
+        return tokens
             .iter()
-            .all(|w| syllables.contains(w))
-            .then(|| Key::from_tokens(Rule::HongKong, words))
+            .all(|w| syllables.contains(*w))
+            .then(|| Key::from_strs(Rule::HongKong, tokens))
             .flatten();
     }
-    let known: Vec<String> = words
-        .iter()
-        .filter(|w| syllables.contains(*w))
-        .cloned()
-        .collect();
-    let unknown = words.len() - known.len();
-    if known.len() == words.len() || (unknown == 1 && known.len() >= 2) {
-        Key::from_tokens(Rule::HongKong, known)
+    let count = tokens.len();
+    tokens.retain(|w| syllables.contains(*w));
+    let unknown = count - tokens.len();
+    if unknown == 0 || (unknown == 1 && tokens.len() >= 2) {
+        Key::from_strs(Rule::HongKong, tokens)
     } else {
         None
     }
 }
 
+/// A compound surname written as one word, as its two syllables folded.
+pub(crate) fn joined_surname(word: &str) -> Option<Vec<String>> {
+    JOINED_SURNAMES
+        .iter()
+        .find(|(j, _)| *j == word)
+        .map(|(_, parts)| parts.iter().map(|p| fold_once(p)).collect())
+}
+
+/// Whether a folded word is a Hong Kong syllable.
+pub(crate) fn is_folded_syllable(folded: &str) -> bool {
+    readings().syllables.contains(folded)
+}
+
 /// A word of two or three Cantonese syllables written together
 /// ("chifung", "kwunchung"), split where every part is a syllable; the
 /// split with the longest first part wins when there are several.
-fn split_joined(word: &str) -> Rc<Option<Vec<String>>> {
-    crate::memo_table!(SPLITS: Option<Vec<String>>);
-    crate::memo(&SPLITS, word, |word| {
-        // Short words are single syllables (a pinyin "yang" is not "ya"
-        // and "ng"), and English names are not Chinese syllables.
-        if !word.is_ascii()
-            || word.len() < 5
-            || crate::english::is_given_name(word)
-            || crate::chinese::syllables().contains(word)
-        {
-            return None;
+pub(crate) fn split_joined(word: &str) -> Option<Vec<String>> {
+    // Short words are single syllables (a pinyin "yang" is not "ya"
+    // and "ng"), and English names are not Chinese syllables.
+    if !word.is_ascii()
+        || word.len() < 5
+        || crate::english::is_given_name(word)
+        || crate::chinese::syllables().contains(word)
+    {
+        return None;
+    }
+    let syllables = &readings().syllables;
+    let known = |part: &str| {
+        let f = fold(part);
+        syllables.contains(f.as_str()).then(|| f.to_string())
+    };
+    for i in (2..word.len() - 1).rev() {
+        if word.len() - i < 2 {
+            continue;
         }
-        let syllables = &readings().syllables;
-        let known = |part: &str| {
-            let f = fold(part);
-            syllables.contains(f.as_str()).then(|| f.to_string())
+        let Some(first) = known(&word[..i]) else {
+            continue;
         };
-        for i in (2..word.len() - 1).rev() {
-            if word.len() - i < 2 {
-                continue;
-            }
-            let Some(first) = known(&word[..i]) else {
-                continue;
-            };
-            if let Some(second) = known(&word[i..]) {
-                return Some(vec![first, second]);
-            }
-            for j in (i + 2..word.len() - 1).rev() {
-                if let (Some(second), Some(third)) = (known(&word[i..j]), known(&word[j..])) {
-                    return Some(vec![first, second, third]);
-                }
+        if let Some(second) = known(&word[i..]) {
+            return Some(vec![first, second]);
+        }
+        for j in (i + 2..word.len() - 1).rev() {
+            if let (Some(second), Some(third)) = (known(&word[i..j]), known(&word[j..])) {
+                return Some(vec![first, second, third]);
             }
         }
-        None
-    })
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key_from_latin(normal: &str) -> Option<Key> {
+        super::key_from_latin(&crate::word::words(normal))
+    }
+
+    fn key_from_joined_latin(normal: &str) -> Option<Key> {
+        super::key_from_joined_latin(&crate::word::words(normal))
+    }
 
     #[test]
     fn given_names_written_as_one_word_are_split() {

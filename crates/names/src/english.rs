@@ -12,9 +12,11 @@
 //! meets Joshua Wong only through an alias written beside it.
 
 use std::collections::HashSet;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
-use crate::{cantonese, chinese, Key, Rule};
+use crate::word::Word;
+use crate::{Key, Rule};
 
 /// English given names, as Hong Kong, Taiwan and the diaspora use them.
 /// Written for this crate from common knowledge; a list, not a dictionary:
@@ -64,43 +66,41 @@ fn given_names() -> &'static HashSet<&'static str> {
 /// of up to three syllables.
 const MAX_WORDS: usize = 5;
 
-/// Is this word part of a Chinese name, in Hong Kong romanisation or in
-/// pinyin (Wu, Lu, Chow, Wong, Hongda)?
-fn is_chinese_word(word: &str) -> bool {
-    cantonese::is_syllable(word) || chinese::segment(word).is_some()
-}
-
 /// The English-name key of a normalised Latin name: an English given name
 /// first (Joshua Wong Chi-fung) or last (Wong Chi-fung Joshua, as lists
 /// sorted by surname write it), the surname beside it, and every other
-/// word a Chinese syllable.
-pub fn key(normal: &str) -> Option<Key> {
-    let words: Vec<&str> = normal.split(' ').filter(|w| !w.is_empty()).collect();
+/// word part of a Chinese name (a Hong Kong syllable or pinyin: Wu, Lu,
+/// Chow, Wong, Hongda).
+pub(crate) fn key(words: &[Rc<Word>]) -> Option<Key> {
     if words.len() < 2 || words.len() > MAX_WORDS {
         return None;
     }
-    let names = given_names();
-    let (given, surname, rest) = if names.contains(words[0]) {
-        (words[0], words[1], &words[1..])
-    } else if names.contains(words[words.len() - 1]) {
-        (words[words.len() - 1], words[0], &words[..words.len() - 1])
+    let (first, last) = (&words[0], &words[words.len() - 1]);
+    let (given, surname, rest) = if first.given_name {
+        (first, &words[1], &words[1..])
+    } else if last.given_name {
+        (last, first, &words[..words.len() - 1])
     } else {
         return None;
     };
-    if !rest.iter().all(|w| is_chinese_word(w)) {
+    if !rest.iter().all(|w| w.chinese) {
         return None;
     }
     // One token: the key means "this English name with this surname", and
     // a marker keeps it from ever equalling a skeleton.
     Some(Key {
         rule: Rule::EnglishName,
-        text: format!("{given}+{}", cantonese::fold(surname)),
+        text: format!("{}+{}", given.text, surname.cantonese),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key(normal: &str) -> Option<Key> {
+        super::key(&crate::word::words(normal))
+    }
 
     #[test]
     fn english_name_and_surname_meet_the_full_name() {

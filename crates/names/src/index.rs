@@ -147,16 +147,22 @@ pub fn encode_keys(names: &[String]) -> String {
     lines.join("\n")
 }
 
-/// The encoded keys of one name. Full names repeat (thousands of 王伟 in
-/// a list of millions), so they are remembered per thread.
+/// The encoded keys of one name. Names in Chinese characters repeat
+/// (thousands of 王伟 in a list of millions) and are the dearest to read
+/// (every pinyin and Cantonese reading), so they are remembered per
+/// thread; a Latin spelling is cheaper to read again than to remember.
 fn encoded_keys_of(name: &str) -> Rc<Vec<String>> {
-    crate::memo_table!(ENCODED: Vec<String>);
-    crate::memo(&ENCODED, name, |name| {
+    fn encoded(name: &str) -> Vec<String> {
         keys(name)
             .into_iter()
             .map(|k| format!("{}{}", space_code(k.rule.space()), k.text))
             .collect()
-    })
+    }
+    if name.is_ascii() {
+        return Rc::new(encoded(name));
+    }
+    crate::memo_table!(ENCODED: Vec<String>);
+    crate::memo(&ENCODED, name, encoded)
 }
 
 fn decode_keys(encoded: &str) -> impl Iterator<Item = (Space, &str)> {

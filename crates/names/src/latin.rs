@@ -6,6 +6,7 @@ use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::chinese::{segment, syllables};
+use crate::word::Word;
 use crate::{taiwan, Key, Rule};
 
 /// Drops tone marks and every other diacritic (ü becomes u), and tone
@@ -19,12 +20,7 @@ fn fold(token: &str) -> String {
 }
 
 /// A token as pinyin syllables: "Zhīfēng" → zhi feng, "lv3" → lu.
-fn as_pinyin(token: &str) -> Rc<Option<Vec<String>>> {
-    crate::memo_table!(PINYIN: Option<Vec<String>>);
-    crate::memo(&PINYIN, token, as_pinyin_once)
-}
-
-fn as_pinyin_once(token: &str) -> Option<Vec<String>> {
+pub(crate) fn as_pinyin(token: &str) -> Option<Vec<String>> {
     let folded = fold(token);
     segment(&folded).or_else(|| {
         folded
@@ -110,53 +106,35 @@ pub(crate) fn wade_giles(syllable: &str) -> Vec<String> {
 /// At most this many Wade-Giles readings of one name become keys.
 const MAX_READINGS: usize = 16;
 
-/// A normalised Latin name as pinyin syllables, in order, if every word is
-/// pinyin.
-pub fn pinyin_syllables(normal: &str) -> Option<Vec<String>> {
-    let mut syllables = Vec::new();
-    for token in normal.split(' ').filter(|t| !t.is_empty()) {
-        syllables.extend(as_pinyin(token).as_ref().as_ref()?.iter().cloned());
-    }
-    Some(syllables)
-}
-
-#[cfg(test)]
-pub fn keys(normal: &str) -> Vec<Key> {
-    keys_with(normal, pinyin_syllables(normal).as_deref())
-}
-
-/// The pinyin, Wade-Giles and Taiwan keys of a normalised Latin name, given
-/// its [`pinyin_syllables`].
-pub fn keys_with(normal: &str, pinyin: Option<&[String]>) -> Vec<Key> {
-    let tokens: Vec<&str> = normal.split(' ').filter(|t| !t.is_empty()).collect();
+/// The pinyin, Wade-Giles and Taiwan keys of a Latin name, given its
+/// pinyin syllables (see [`crate::word::pinyin`]).
+pub(crate) fn keys_with(words: &[Rc<Word>], pinyin: Option<&[&str]>) -> Vec<Key> {
     let mut keys = Vec::new();
     if let Some(syllables) = pinyin {
-        keys.extend(Key::from_tokens(Rule::LatinPinyin, syllables.to_vec()));
+        keys.extend(Key::from_strs(Rule::LatinPinyin, syllables.to_vec()));
     }
-    let mut wade_giles_readings: Vec<Vec<String>> = vec![Vec::new()];
-    let mut taiwan_readings: Vec<Vec<String>> = vec![Vec::new()];
+    let mut wade_giles_readings: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut taiwan_readings: Vec<Vec<&str>> = vec![Vec::new()];
     // Taiwan keys are made when some syllable needs a Taiwan spelling; a
     // name all Wade-Giles has Wade-Giles keys only.
     let mut taiwan_needed = false;
-    for token in &tokens {
-        let readings = readings(token);
-        let (wg, tw) = &*readings;
+    for word in words {
+        let (wg, tw) = (&word.wade_giles, &word.taiwan);
         taiwan_needed |= !tw.is_empty();
         if !wade_giles_readings.is_empty() {
-            wade_giles_readings = extend(wade_giles_readings, wg);
+            wade_giles_readings = extend(wade_giles_readings, wg.iter());
         }
-        let both: Vec<String> = tw.iter().chain(wg).cloned().collect();
-        taiwan_readings = extend(taiwan_readings, &both);
+        taiwan_readings = extend(taiwan_readings, tw.iter().chain(wg));
         if taiwan_readings.is_empty() {
             break;
         }
     }
     for reading in wade_giles_readings {
-        keys.extend(Key::from_tokens(Rule::WadeGiles, reading));
+        keys.extend(Key::from_strs(Rule::WadeGiles, reading));
     }
     if taiwan_needed {
         for reading in taiwan_readings {
-            keys.extend(Key::from_tokens(Rule::Taiwan, reading));
+            keys.extend(Key::from_strs(Rule::Taiwan, reading));
         }
     }
     keys
@@ -164,26 +142,26 @@ pub fn keys_with(normal: &str, pinyin: Option<&[String]>) -> Vec<Key> {
 
 /// A word's Wade-Giles readings, and the Taiwan readings that are not also
 /// Wade-Giles ones.
-fn readings(token: &str) -> Rc<(Vec<String>, Vec<String>)> {
-    crate::memo_table!(READINGS: (Vec<String>, Vec<String>));
-    crate::memo(&READINGS, token, |token| {
-        let folded = fold(token);
-        let wg = wade_giles(&folded);
-        let mut tw = taiwan::readings(&folded);
-        tw.retain(|r| !wg.contains(r));
-        (wg, tw)
-    })
+pub(crate) fn readings(token: &str) -> (Vec<String>, Vec<String>) {
+    let folded = fold(token);
+    let wg = wade_giles(&folded);
+    let mut tw = taiwan::readings(&folded);
+    tw.retain(|r| !wg.contains(r));
+    (wg, tw)
 }
 
 /// Every reading so far, each followed by each option (at most
 /// `MAX_READINGS`); none when there are no options.
-fn extend(readings: Vec<Vec<String>>, options: &[String]) -> Vec<Vec<String>> {
+fn extend<'a>(
+    readings: Vec<Vec<&'a str>>,
+    options: impl Iterator<Item = &'a String> + Clone,
+) -> Vec<Vec<&'a str>> {
     readings
         .into_iter()
         .flat_map(|r| {
-            options.iter().map(move |o| {
+            options.clone().map(move |o| {
                 let mut r = r.clone();
-                r.push(o.clone());
+                r.push(o.as_str());
                 r
             })
         })
@@ -195,11 +173,16 @@ fn extend(readings: Vec<Vec<String>>, options: &[String]) -> Vec<Vec<String>> {
 mod tests {
     use super::*;
 
+    fn keys(normal: &str) -> Vec<Key> {
+        let words = crate::word::words(normal);
+        keys_with(&words, crate::word::pinyin(&words).as_deref())
+    }
+
     #[test]
     fn tones_and_umlauts_fold() {
-        assert_eq!(pinyin_syllables("zhīfēng").unwrap(), ["zhi", "feng"]);
-        assert_eq!(pinyin_syllables("lv").unwrap(), ["lu"]);
-        assert_eq!(pinyin_syllables("lü3").unwrap(), ["lu"]);
+        assert_eq!(as_pinyin("Zhīfēng").unwrap(), ["zhi", "feng"]);
+        assert_eq!(as_pinyin("lv").unwrap(), ["lu"]);
+        assert_eq!(as_pinyin("lü3").unwrap(), ["lu"]);
     }
 
     #[test]

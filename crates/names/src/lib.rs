@@ -24,35 +24,71 @@ mod normalize;
 mod taiwan;
 mod tibetan;
 mod uyghur;
+mod word;
 
 /// A per-thread memo of a transformation of one word. Names repeat their
 /// words (Wang, Wei, Ilham, Tohti), so an import of millions of people
 /// reads each word once per thread instead of once per name. Values are
-/// shared, not copied, and the table is hashed with FxHash: at a hundred
+/// shared, not copied, and the tables are hashed with FxHash: at a hundred
 /// thousand names a second the lookups themselves are a cost.
 pub(crate) fn memo<T: 'static>(
     cache: &'static std::thread::LocalKey<Memo<T>>,
     word: &str,
     compute: impl FnOnce(&str) -> T,
 ) -> std::rc::Rc<T> {
-    const LIMIT: usize = 2_000_000;
-    if let Some(found) = cache.with(|c| c.borrow().get(word).cloned()) {
+    if let Some(found) = cache.with(|c| c.borrow_mut().get(word)) {
         return found;
     }
     let value = std::rc::Rc::new(compute(word));
-    cache.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= LIMIT {
-            c.clear();
-        }
-        c.insert(word.into(), value.clone());
-    });
+    cache.with(|c| c.borrow_mut().insert(word, value.clone()));
     value
 }
 
-pub(crate) type Memo<T> = std::cell::RefCell<
-    std::collections::HashMap<Box<str>, std::rc::Rc<T>, rustc_hash::FxBuildHasher>,
->;
+type Table<T> = std::collections::HashMap<Box<str>, std::rc::Rc<T>, rustc_hash::FxBuildHasher>;
+
+/// Two generations of entries: when the newer one is full it becomes the
+/// older one, and an entry found there moves back. What a list repeats
+/// (thousands of 王伟) stays; what it says once (a name with a number in
+/// it) is dropped after two generations, and memory stays bounded.
+pub(crate) struct Generations<T> {
+    newer: Table<T>,
+    older: Table<T>,
+}
+
+pub(crate) type Memo<T> = std::cell::RefCell<Generations<T>>;
+
+impl<T> Default for Generations<T> {
+    fn default() -> Self {
+        Generations {
+            newer: Table::default(),
+            older: Table::default(),
+        }
+    }
+}
+
+impl<T> Generations<T> {
+    const LIMIT: usize = 100_000;
+
+    fn get(&mut self, word: &str) -> Option<std::rc::Rc<T>> {
+        if let Some(found) = self.newer.get(word) {
+            return Some(found.clone());
+        }
+        let (word, found) = self.older.remove_entry(word)?;
+        self.insert_owned(word, found.clone());
+        Some(found)
+    }
+
+    fn insert(&mut self, word: &str, value: std::rc::Rc<T>) {
+        self.insert_owned(word.into(), value);
+    }
+
+    fn insert_owned(&mut self, word: Box<str>, value: std::rc::Rc<T>) {
+        if self.newer.len() >= Self::LIMIT {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(word, value);
+    }
+}
 
 /// A thread-local memo table for [`memo`].
 macro_rules! memo_table {
@@ -154,12 +190,16 @@ impl Key {
         (self.rule.space(), &self.text)
     }
 
-    fn from_tokens(rule: Rule, mut tokens: Vec<String>) -> Option<Key> {
+    fn from_tokens(rule: Rule, tokens: Vec<String>) -> Option<Key> {
+        Key::from_strs(rule, tokens.iter().map(String::as_str).collect())
+    }
+
+    fn from_strs(rule: Rule, mut tokens: Vec<&str>) -> Option<Key> {
         tokens.retain(|t| !t.is_empty());
         if tokens.is_empty() {
             return None;
         }
-        tokens.sort();
+        tokens.sort_unstable();
         Some(Key {
             rule,
             text: tokens.join(" "),
@@ -172,8 +212,7 @@ impl Key {
 pub fn keys(name: &str) -> Vec<Key> {
     let normal = normalize(name);
     let mut keys = Vec::new();
-    if let Some(k) = Key::from_tokens(Rule::Exact, normal.split(' ').map(str::to_string).collect())
-    {
+    if let Some(k) = Key::from_strs(Rule::Exact, normal.split(' ').collect()) {
         keys.push(k);
     }
     if chinese::has_han(&normal) {
@@ -195,15 +234,16 @@ pub fn keys(name: &str) -> Vec<Key> {
     } else if tibetan::is_tibetan(&normal) {
         keys.extend(tibetan::key_from_script(&normal));
     } else {
-        let pinyin = latin::pinyin_syllables(&normal);
-        keys.extend(latin::keys_with(&normal, pinyin.as_deref()));
-        keys.extend(tibetan::key_from_latin(&normal, pinyin.as_deref()));
-        keys.extend(english::key(&normal));
-        keys.extend(cantonese::key_from_latin(&normal));
-        keys.extend(cantonese::key_from_joined_latin(&normal));
-        keys.extend(Key::from_tokens(
+        let words = word::words(&normal);
+        let pinyin = word::pinyin(&words);
+        keys.extend(latin::keys_with(&words, pinyin.as_deref()));
+        keys.extend(tibetan::key_from_latin(&words, pinyin.as_deref()));
+        keys.extend(english::key(&words));
+        keys.extend(cantonese::key_from_latin(&words));
+        keys.extend(cantonese::key_from_joined_latin(&words));
+        keys.extend(Key::from_strs(
             Rule::UyghurSkeleton,
-            uyghur::skeleton_tokens(&normal),
+            words.iter().map(|w| w.skeleton.as_str()).collect(),
         ));
     }
     keys.sort();

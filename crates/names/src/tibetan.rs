@@ -13,10 +13,12 @@
 //! (唯色 and 维色) and the pinyin spelling (Danzeng) meet them.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::word::Word;
 use crate::{chinese, Key, Rule};
 
 const TABLE: &str = include_str!("../data/tibetan_names.tsv");
@@ -77,9 +79,9 @@ static ELEMENTS: LazyLock<Elements> = LazyLock::new(|| {
     e
 });
 
-fn fold_word(word: &str) -> std::rc::Rc<String> {
-    crate::memo_table!(FOLDED: String);
-    crate::memo(&FOLDED, word, fold)
+/// The element a Latin word spells.
+pub(crate) fn element(word: &str) -> Option<&'static str> {
+    ELEMENTS.latin.get(&fold(word)).copied()
 }
 
 /// Lower case, diacritics dropped (Gêdün is gedun, Öser is oser).
@@ -145,26 +147,21 @@ pub fn key_from_script(normal: &str) -> Option<Key> {
 }
 
 /// The key of a Chinese transcription, from its pinyin syllables.
-pub fn key_from_syllables(syllables: &[String]) -> Option<Key> {
+pub fn key_from_syllables<S: AsRef<str>>(syllables: &[S]) -> Option<Key> {
     // Most names are not Tibetan: give up at the first syllable.
     let first = syllables.first()?;
-    if !ELEMENTS.first.contains(first) {
+    if !ELEMENTS.first.contains(first.as_ref()) {
         return None;
     }
-    key(cover(syllables, &ELEMENTS.pinyin)?)
+    let syllables: Vec<String> = syllables.iter().map(|s| s.as_ref().to_string()).collect();
+    key(cover(&syllables, &ELEMENTS.pinyin)?)
 }
 
 /// The key of a Latin name: every word a Latin spelling of an element
 /// (Tenzin Gyatso, Gyaincain Norbu), or the whole name the pinyin of a
 /// Chinese transcription (Danzeng Jiacuo).
-pub fn key_from_latin(normal: &str, pinyin: Option<&[String]>) -> Option<Key> {
-    let table = &ELEMENTS.latin;
-    let words: Option<Vec<&'static str>> = normal
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(|w| table.get(fold_word(w).as_str()).copied())
-        .collect();
-    match words {
+pub(crate) fn key_from_latin(words: &[Rc<Word>], pinyin: Option<&[&str]>) -> Option<Key> {
+    match words.iter().map(|w| w.tibetan).collect::<Option<Vec<_>>>() {
         Some(elements) => key(elements),
         None => key_from_syllables(pinyin?),
     }
@@ -175,13 +172,8 @@ mod tests {
     use super::*;
 
     fn latin(name: &str) -> Option<Key> {
-        let normal = crate::normalize(name);
-        let pinyin: Option<Vec<String>> = normal
-            .split(' ')
-            .map(chinese::segment)
-            .collect::<Option<Vec<_>>>()
-            .map(|v| v.concat());
-        key_from_latin(&normal, pinyin.as_deref())
+        let words = crate::word::words(&crate::normalize(name));
+        key_from_latin(&words, crate::word::pinyin(&words).as_deref())
     }
 
     fn han(name: &str) -> Option<Key> {

@@ -122,7 +122,7 @@ fn skeleton(word: &str) -> std::rc::Rc<String> {
     crate::memo(&SKELETONS, word, skeleton_once)
 }
 
-fn skeleton_once(word: &str) -> String {
+pub(crate) fn skeleton_once(word: &str) -> String {
     let plain: String = word
         .nfd()
         .filter(|c| c.is_ascii_alphabetic())

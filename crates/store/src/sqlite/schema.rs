@@ -199,6 +199,31 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX records_kind_type ON records(kind, type_code) WHERE type_code IS NOT NULL;
     CREATE INDEX records_place ON records(place_id) WHERE place_id IS NOT NULL;
     "#,
+    // 7: the two append-only feeds without AUTOINCREMENT, which costs every
+    // insert a write to `sqlite_sequence`. Nothing is ever deleted from
+    // them, so the next row number is already never one used before.
+    r#"
+    CREATE TABLE person_name_keys_7 (
+        seq             INTEGER PRIMARY KEY,
+        person          BLOB NOT NULL,
+        keys            TEXT,
+        birth_year      INTEGER,
+        sex             TEXT,
+        confidentiality INTEGER NOT NULL,
+        protected       INTEGER NOT NULL
+    );
+    INSERT INTO person_name_keys_7 SELECT * FROM person_name_keys;
+    DROP TABLE person_name_keys;
+    ALTER TABLE person_name_keys_7 RENAME TO person_name_keys;
+    CREATE TABLE changes_7 (
+        seq     INTEGER PRIMARY KEY,
+        what    TEXT NOT NULL CHECK (what IN ('record', 'document')),
+        id      BLOB NOT NULL
+    );
+    INSERT INTO changes_7 SELECT * FROM changes;
+    DROP TABLE changes;
+    ALTER TABLE changes_7 RENAME TO changes;
+    "#,
 ];
 
 /// Brings the database up to the newest schema this build knows.
@@ -265,5 +290,39 @@ mod tests {
             )
             .unwrap();
         assert!(plan.contains("records_kind"), "{plan}");
+    }
+
+    /// The feeds keep their numbers across migration 7, and go on after
+    /// the last one.
+    #[test]
+    fn feeds_keep_their_numbers() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        for _ in 0..3 {
+            conn.execute(
+                "INSERT INTO changes (what, id) VALUES ('record', x'01')",
+                [],
+            )
+            .unwrap();
+        }
+        conn.execute("DELETE FROM changes WHERE seq = 2", [])
+            .unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO changes (what, id) VALUES ('record', x'02')",
+            [],
+        )
+        .unwrap();
+        let seqs: Vec<i64> = conn
+            .prepare("SELECT seq FROM changes ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(seqs, vec![1, 3, 4]);
     }
 }
