@@ -4,7 +4,6 @@
 //! rather than create copies, so an id missing from the file is derived
 //! (UUIDv5) from what the row says, never drawn at random.
 
-use serde_json::Value;
 use vigil_model::{Body, RecordId};
 
 /// The id of a record read without one.
@@ -22,52 +21,15 @@ pub fn derived_id(body: &Body) -> RecordId {
             return RecordId::derived(&format!("{kind}|{}|{}", first.scheme, first.value));
         }
     }
-    let content = canonical(&Value::Object(body.to_json()));
-    RecordId::derived(&format!("{kind}|{content}"))
-}
-
-/// JSON with the keys of every object sorted, so that the same content
-/// always gives the same text whatever order its fields came in. Written
-/// straight from the value into one buffer: an import derives one per row.
-fn canonical(value: &Value) -> String {
-    fn write(value: &Value, out: &mut Vec<u8>) {
-        match value {
-            Value::Object(map) => {
-                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                entries.sort_unstable_by_key(|(k, _)| *k);
-                out.push(b'{');
-                for (i, (key, item)) in entries.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    serde_json::to_writer(&mut *out, key).expect("strings always serialise");
-                    out.push(b':');
-                    write(item, out);
-                }
-                out.push(b'}');
-            }
-            Value::Array(items) => {
-                out.push(b'[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    write(item, out);
-                }
-                out.push(b']');
-            }
-            scalar => serde_json::to_writer(&mut *out, scalar).expect("scalars always serialise"),
-        }
-    }
-    let mut out = Vec::with_capacity(256);
-    write(value, &mut out);
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    let mut key = format!("{kind}|").into_bytes();
+    key.extend(crate::canonical::to_vec(body).expect("record bodies always serialise"));
+    RecordId::derived(std::str::from_utf8(&key).expect("canonical JSON is UTF-8"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Map};
+    use serde_json::{json, Map, Value};
     use vigil_model::Kind;
 
     fn person(value: Value) -> Body {
@@ -84,9 +46,9 @@ mod tests {
     }
 
     #[test]
-    fn canonical_text_is_serde_json_of_the_sorted_value() {
-        // What earlier versions hashed: re-importing a file must find the
-        // records earlier imports made.
+    fn ids_are_those_earlier_versions_derived() {
+        // Earlier versions hashed the body's `serde_json::Value` with its
+        // keys sorted: re-importing a file must find what they made.
         fn sorted(value: &Value) -> Value {
             match value {
                 Value::Object(map) => {
@@ -102,8 +64,27 @@ mod tests {
                 other => other.clone(),
             }
         }
-        let value = json!({"z": [1, 2.5, {"b": null, "a": "陈卫 \"x\"\n"}], "a": true, "m": {"y": -3, "x": []}});
-        assert_eq!(canonical(&value), sorted(&value).to_string());
+        let bodies = [
+            person(json!({"names":[{"text":"伊力哈木·土赫提"},{"text":"Ilham Tohti","kind":"alias"}],
+                "birth_date":"1969-10-25","sex":"male","description":"economist \"quoted\"\n"})),
+            Body::from_json(Kind::Event, json!({"type":"sentence","title":"Ilham Tohti sentenced to life",
+                "date":"2014-09-23","legal":{"charges":[{"statute":"PRC Criminal Law","article":"103"}],
+                "verdict":"guilty","sentence":{"kind":"life"}},"status":"verified"})).unwrap(),
+            Body::from_json(Kind::Source, json!({"type":"un_document","title":"OHCHR Assessment",
+                "publisher":"OHCHR","date":"2022-08-31","reliability":"A"})).unwrap(),
+            Body::from_json(Kind::Claim, json!({"subject":{"topic":"detainee numbers"},
+                "statement":"Up to one million people detained","quantity":{"high":1000000,"unit":"persons","as_of":"2018"},
+                "stance":"asserts","credibility":3,"source":"0190a1b2-0000-7000-8000-000000000001"})).unwrap(),
+        ];
+        for body in bodies {
+            let old = sorted(&Value::Object(body.to_json())).to_string();
+            let kind = body.kind().singular();
+            assert_eq!(
+                derived_id(&body),
+                RecordId::derived(&format!("{kind}|{old}")),
+                "{old}"
+            );
+        }
     }
 
     #[test]

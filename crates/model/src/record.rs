@@ -188,6 +188,14 @@ macro_rules! each_body {
     };
 }
 
+/// A body serialises as its kind's fields alone: the kind is kept beside
+/// it, as in the stored record and the API.
+impl serde::Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        each_body!(self, b => b.serialize(serializer))
+    }
+}
+
 impl Body {
     pub fn kind(&self) -> Kind {
         match self {

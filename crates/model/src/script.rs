@@ -66,6 +66,27 @@ pub fn detect_script(text: &str) -> Script {
 }
 
 fn han_variant(text: &str) -> Script {
+    // Two dictionary conversions per name are dear, and lists repeat
+    // their Chinese names (thousands of 王伟): remembered per thread.
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Script>> =
+            Default::default();
+    }
+    if let Some(known) = SEEN.with(|seen| seen.borrow().get(text).copied()) {
+        return known;
+    }
+    let script = han_variant_of(text);
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= 50_000 {
+            seen.clear();
+        }
+        seen.insert(text.to_string(), script);
+    });
+    script
+}
+
+fn han_variant_of(text: &str) -> Script {
     let as_simplified = zhconv::zhconv(text, zhconv::Variant::ZhHans);
     let as_traditional = zhconv::zhconv(text, zhconv::Variant::ZhHant);
     match (as_simplified == text, as_traditional == text) {

@@ -59,6 +59,16 @@ pub fn normalize(text: &str) -> String {
 /// their own: "刘晓波（Liu Xiaobo）" is two names. Several aliases in one
 /// pair of parentheses may be separated by commas or semicolons.
 pub fn split_aliases(text: &str) -> Vec<String> {
+    const MARKS: &[char] = &['(', ')', '（', '）', '[', ']', '【', '】', '，', '；', '、'];
+    if !text.contains(MARKS) {
+        // Most names have no alias: nothing to split or rewrite.
+        let main = text.trim();
+        return if main.is_empty() {
+            Vec::new()
+        } else {
+            vec![main.to_string()]
+        };
+    }
     let text: String = text
         .chars()
         .map(|c| match c {

@@ -602,3 +602,46 @@ fn summary_counts_only_what_the_level_allows_and_knows_who_is_detained() {
         "a write changes the generation"
     );
 }
+
+/// An import writes its feed rows many to a statement: every record is in
+/// the change feed and every person in the name-key feed, in import order,
+/// across full statements and the rows left over.
+#[test]
+fn import_feeds_hold_every_record_in_order() {
+    let (_d, store) = open();
+    let people: Vec<(RecordId, Body)> = (0..1_100)
+        .map(|i| {
+            let b = body(
+                Kind::Person,
+                json!({"names": [{"text": format!("Person {i}")}], "birth_date": format!("{}", 1950 + i % 50)}),
+            );
+            (RecordId::new(), b)
+        })
+        .collect();
+    let mut items = people
+        .iter()
+        .enumerate()
+        .map(|(i, (id, b))| item(*id, b.clone(), i as u32 + 1));
+    assert!(store.import(&mut items, false, "test").unwrap().committed);
+    let mut changed = Vec::new();
+    store
+        .changes_since(0, 10_000, &mut |c| {
+            if let vigil_store::Change::Record(id) = c {
+                changed.push(id)
+            }
+        })
+        .unwrap();
+    let ids: Vec<RecordId> = people.iter().map(|(id, _)| *id).collect();
+    assert_eq!(changed, ids);
+    let mut keyed = Vec::new();
+    store.name_keys_since(0, &mut |e| keyed.push(e)).unwrap();
+    assert_eq!(keyed.iter().map(|e| e.person).collect::<Vec<_>>(), ids);
+    for (i, entry) in keyed.iter().enumerate() {
+        assert!(
+            entry.keys.as_deref().unwrap().contains(&format!("{i}")),
+            "{:?}",
+            entry.keys
+        );
+        assert_eq!(entry.birth_year, Some(1950 + (i as i32) % 50));
+    }
+}
