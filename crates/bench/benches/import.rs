@@ -7,8 +7,9 @@
 //! cost of SQLite alone; B isolates what vigil's import adds on top of its
 //! schema.
 //!
-//! Run: `cargo bench -p vigil-bench --bench import` (1,000,000 records) or
-//! `cargo bench -p vigil-bench --bench import -- --records 100000`.
+//! Run: `cargo bench -p vigil-bench --bench import` (1,000,000 records,
+//! three rounds) or `cargo bench -p vigil-bench --bench import --
+//! --records 100000 --rounds 1`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,63 +49,84 @@ fn main() {
         write_persons_csv(Path::new(&args[pos + 1]), n).expect("writing generated CSV");
         return;
     }
-    let records: u64 = args
-        .iter()
-        .position(|a| a == "--records")
-        .and_then(|p| args.get(p + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let number = |flag: &str, default: u64| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|p| args.get(p + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let records = number("--records", 1_000_000);
+    // The machine's speed drifts by a quarter between minutes: every
+    // contender runs in each round, and the median round is reported.
+    let rounds = number("--rounds", 3).max(1);
     let dir = tempfile::tempdir().expect("temporary directory");
     let input = dir.path().join("records.jsonl");
     let started = Instant::now();
     write_persons_and_events(&input, records / 2).expect("writing generated data");
     let size = std::fs::metadata(&input).map(|m| m.len()).unwrap_or(0);
+    // A persons CSV, as `vigil import --kind persons people.csv` reads it,
+    // with every person's name keys written beside them.
+    let csv = dir.path().join("persons.csv");
+    write_persons_csv(&csv, records).expect("writing generated CSV");
     println!(
-        "generated {records} records ({:.0} MiB of JSON Lines) in {:.1} s",
+        "generated {records} records ({:.0} MiB of JSON Lines) and a CSV of {records} persons in {:.1} s; {rounds} rounds",
         size as f64 / 1048576.0,
         started.elapsed().as_secs_f64()
     );
-    println!(
-        "{:<44} {:>10} {:>14} {:>14}",
-        "contender", "seconds", "records/s", "peak memory"
-    );
-    let mut rates = Vec::new();
-    for (phase, label) in [
+    let contenders = [
         (
             "baseline",
+            &input,
             "baseline A: INSERT each line into (id, kind, json)",
         ),
         (
             "same-schema",
+            &input,
             "baseline B: INSERT the same rows, vigil's schema",
         ),
-        ("read", "  of which reading and parsing the file"),
-        ("vigil", "vigil import (parse, validate, index, history)"),
-    ] {
-        let db = dir.path().join(format!("{phase}.sqlite3"));
-        let (n, secs, rss) = run_phase(phase, &input, &db);
+        ("read", &input, "  of which reading and parsing the file"),
+        (
+            "vigil",
+            &input,
+            "vigil import (parse, validate, index, history)",
+        ),
+        (
+            "vigil-csv",
+            &csv,
+            "vigil import of a persons CSV (with name keys)",
+        ),
+    ];
+    let mut runs: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new(); contenders.len()];
+    for _ in 0..rounds {
+        for (i, (phase, file, _)) in contenders.iter().enumerate() {
+            let db = dir.path().join(format!("{phase}.sqlite3"));
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            runs[i].push(run_phase(phase, file, &db));
+        }
+    }
+    println!(
+        "{:<48} {:>8} {:>12} {:>19} {:>12}",
+        "contender (median round)", "seconds", "records/s", "rounds' records/s", "peak memory"
+    );
+    let mut rates = Vec::new();
+    for ((_, _, label), mut runs) in contenders.iter().zip(runs) {
+        runs.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let (n, secs, rss) = runs[runs.len() / 2];
         let rate = n / secs;
         rates.push(rate);
+        let slowest = n / runs[runs.len() - 1].1;
+        let fastest = n / runs[0].1;
         println!(
-            "{label:<44} {secs:>10.2} {rate:>14.0} {:>10.0} MiB",
+            "{label:<48} {secs:>8.2} {rate:>12.0} {:>19} {:>8.0} MiB",
+            format!("{slowest:.0}-{fastest:.0}"),
             rss / 1048576.0
         );
     }
     println!("vigil / baseline A throughput: {:.2}", rates[3] / rates[0]);
     println!("vigil / baseline B throughput: {:.2}", rates[3] / rates[1]);
-
-    // A persons CSV, as `vigil import --kind persons people.csv` reads it,
-    // with every person's name keys written beside them.
-    let csv = dir.path().join("persons.csv");
-    write_persons_csv(&csv, records).expect("writing generated CSV");
-    let db = dir.path().join("csv.sqlite3");
-    let (n, secs, rss) = run_phase("vigil-csv", &csv, &db);
-    println!(
-        "{:<44} {secs:>10.2} {:>14.0} {:>10.0} MiB",
-        "vigil import of a persons CSV (with name keys)",
-        n / secs,
-        rss / 1048576.0
-    );
 }
 
 /// Runs one contender in a child process: (records, seconds, peak RSS).

@@ -645,3 +645,50 @@ fn import_feeds_hold_every_record_in_order() {
         assert_eq!(entry.birth_year, Some(1950 + (i as i32) % 50));
     }
 }
+
+/// An import follows the file's order, whatever it writes in bulk: a
+/// record given twice is created by its first line and changed by its
+/// second, and a record may point at one written just before it.
+#[test]
+fn import_writes_in_file_order() {
+    let (_d, store) = open();
+    let a = RecordId::derived("twice");
+    let e = RecordId::derived("event");
+    let mut items = vec![
+        item(a, person("Rahile Dawut"), 1),
+        item(
+            e,
+            body(
+                Kind::Event,
+                json!({"type": "detention.rsdl", "participants": [{"person": a.to_string(), "role": "victim"}]}),
+            ),
+            2,
+        ),
+        item(a, person("热依拉·达吾提"), 3),
+    ]
+    .into_iter();
+    let outcome = store.import(&mut items, false, "t").unwrap();
+    assert!(outcome.committed, "{:?}", outcome.problems);
+    assert_eq!(
+        (outcome.created, outcome.updated, outcome.unchanged),
+        (2, 1, 0)
+    );
+    let person = store.get(Kind::Person, a).unwrap().unwrap();
+    assert_eq!(person.version, 2);
+    let Body::Person(p) = &person.body else {
+        panic!("a person")
+    };
+    assert_eq!(p.names[0].text, "热依拉·达吾提");
+    let linked = store
+        .list(
+            Kind::Event,
+            &Filter {
+                linked_to: Some(a),
+                max_confidentiality: Confidentiality::Restricted,
+                ..Filter::default()
+            },
+            &Page::default(),
+        )
+        .unwrap();
+    assert_eq!(linked.records.len(), 1);
+}
