@@ -42,11 +42,17 @@ fn main() {
         println!("{n} {secs} {}", peak_rss_bytes().unwrap_or(0));
         return;
     }
-    // `--write-csv FILE N`: only generate the persons CSV, for profiling
-    // one phase (`--phase vigil-csv FILE DB`) again and again.
+    // `--write-csv FILE N` and `--write-jsonl FILE N`: only generate the
+    // input, for profiling one phase (`--phase vigil-csv FILE DB`).
     if let Some(pos) = args.iter().position(|a| a == "--write-csv") {
         let n = args[pos + 2].parse().expect("a number of persons");
         write_persons_csv(Path::new(&args[pos + 1]), n).expect("writing generated CSV");
+        return;
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--write-jsonl") {
+        let n: u64 = args[pos + 2].parse().expect("a number of records");
+        write_persons_and_events(Path::new(&args[pos + 1]), n / 2)
+            .expect("writing generated JSON Lines");
         return;
     }
     let number = |flag: &str, default: u64| {
