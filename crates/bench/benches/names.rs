@@ -1731,6 +1731,7 @@ fn vigil_phase(persons: u32, per_family: usize, out: &Path) {
             let facts = Facts {
                 birth_year: Some(p.birth_year),
                 sex: Some(if p.female { "female" } else { "male" }.to_string()),
+                place: None,
             };
             (i, p.names(&t), facts)
         })

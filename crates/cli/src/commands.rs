@@ -167,6 +167,7 @@ pub fn find_by_name(
     name: &str,
     birth_year: Option<i32>,
     sex: Option<String>,
+    place: Option<String>,
     limit: usize,
 ) -> Result<ExitCode> {
     let store = open_store(data)?;
@@ -176,7 +177,11 @@ pub fn find_by_name(
         role: Some(Role::Admin),
         csrf: None,
     };
-    let facts = vigil_names::Facts { birth_year, sex };
+    let facts = vigil_names::Facts {
+        birth_year,
+        sex,
+        place: place.as_deref().and_then(vigil_names::place_key),
+    };
     let hits = index.search(&store, name, &facts, &operator, limit)?;
     let hits = vigil_server::fold_for(&store, &operator, hits)?;
     if hits.is_empty() {

@@ -85,6 +85,10 @@ enum Command {
         /// female, male, other or unknown.
         #[arg(long)]
         sex: Option<String>,
+        /// Where the person lives or comes from, in any script (遂宁,
+        /// Suining): a different one lowers a candidate.
+        #[arg(long)]
+        place: Option<String>,
         #[arg(long, default_value = "10")]
         limit: usize,
     },
@@ -263,8 +267,9 @@ fn main() -> ExitCode {
             name,
             birth_year,
             sex,
+            place,
             limit,
-        } => commands::find_by_name(&data, &name, birth_year, sex, limit),
+        } => commands::find_by_name(&data, &name, birth_year, sex, place, limit),
         Command::Duplicates {
             command: DuplicatesCommand::Scan { data },
         } => commands::duplicates_scan(&data),

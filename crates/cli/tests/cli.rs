@@ -370,8 +370,6 @@ fn real_cppc_prisoner_list_imports_and_reimports() {
         "--map",
         "Date of Death=death_date",
         "--map",
-        "Place=description",
-        "--map",
         "Sentence=-",
         "--map",
         "Source=-",
@@ -433,6 +431,15 @@ fn real_cppc_prisoner_list_imports_and_reimports() {
         2,
         "two different people named 陈卫"
     );
+    // `Place` was read as `place` by its header: the 陈卫 of 遂宁 is found
+    // from its pinyin first, the one of 重庆 said to be from elsewhere.
+    let found = vigil(&data, &["match", "Chen Wei", "--place", "Suining"]);
+    ok(&found);
+    let out = String::from_utf8_lossy(&found.stdout).to_string();
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("陈卫")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(!lines[0].contains("different places"), "{out}");
+    assert!(lines[1].contains("different places"), "{out}");
 }
 
 #[test]

@@ -90,6 +90,7 @@ const PERSON: &[CsvColumn] = &[
     col("sex", Cell::Sex, "`female`, `male`, `other`, `unknown` (also `f`, `m`, `女`, `男`)"),
     col("birth_date", Cell::Date, "EDTF date: `1969-02-21`, `1969-02`, `1969`, `1969?`"),
     col("death_date", Cell::Date, "EDTF date"),
+    col("place", Cell::Text, "where the person lives or comes from, as written: `遂宁`, `Suining`"),
     col("ethnicity", Cell::Text, "text"),
     col("religion", Cell::Text, "text"),
     col("nationalities", Cell::List, "ISO 3166-1 codes separated by `|`: `CN|AU`"),

@@ -220,7 +220,7 @@ fn unknown_columns_are_refused_with_the_fix() {
     let err = open(&fixture("persons-unknown-column.csv"), &persons()).unwrap_err();
     assert_eq!(err.line, Some(1));
     for part in [
-        "unknown columns `Gender`, `Place`",
+        "unknown column `Gender`",
         "birth_date",
         "--map \"Gender=OURS\"",
         "--map \"Gender=-\"",

@@ -42,7 +42,7 @@ fn cppc_political_prisoners_read_as_persons() {
             ("Gender", "sex"),
             ("Date of Birth", "birth_date"),
             ("Date of Death", "death_date"),
-            ("Place", "description"),
+            // `Place` is read as `place` by its header.
             ("Sentence", "-"),
             ("Source", "-"),
         ]),
@@ -94,6 +94,14 @@ fn cppc_political_prisoners_read_as_persons() {
         .filter(|r| matches!(&r.body, Body::Person(p) if p.names.first().is_some_and(|n| n.text == "陈卫")))
         .collect();
     assert_eq!(chen_wei.len(), 2, "two people named 陈卫");
+    let places: Vec<Option<&str>> = chen_wei
+        .iter()
+        .map(|r| match &r.body {
+            Body::Person(p) => p.place.as_deref(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(places, [Some("遂宁"), Some("重庆")]);
     assert_ne!(
         chen_wei[0].id, chen_wei[1].id,
         "different people, different ids"

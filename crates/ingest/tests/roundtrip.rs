@@ -217,7 +217,7 @@ fn csv_cells_are_readable_where_they_can_be() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,names,unidentified,sex,birth_date,death_date,ethnicity,religion,nationalities,occupations,identifiers,relations,contacts,protected,description,confidentiality,citations"
+        "id,names,unidentified,sex,birth_date,death_date,place,ethnicity,religion,nationalities,occupations,identifiers,relations,contacts,protected,description,confidentiality,citations"
     );
     let ilham = lines.next().unwrap();
     assert!(

@@ -131,6 +131,10 @@ pub struct Person {
     pub birth_date: Option<EdtfDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub death_date: Option<EdtfDate>,
+    /// Where the person lives or comes from, as sources write it (遂宁,
+    /// Suining, Kashgar): compared across scripts when people are matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ethnicity: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -29,6 +29,25 @@ pub struct Facts {
     pub birth_year: Option<i32>,
     /// `female`, `male`, ... as the model spells it.
     pub sex: Option<String>,
+    /// Where the person lives or comes from, as its [`place_key`].
+    pub place: Option<String>,
+}
+
+/// The key under which spellings of one place meet (遂宁 and Suining):
+/// its pinyin reading where it has one, else its Uyghur skeleton, else its
+/// normalised text. One key, not a bag: a place written in two systems
+/// that do not meet (喀什 and Kashgar) counts as another place, which only
+/// keeps two records from an automatic merge.
+pub fn place_key(place: &str) -> Option<String> {
+    let keys = keys(place);
+    [Space::Pinyin, Space::Skeleton, Space::Exact]
+        .into_iter()
+        .find_map(|space| {
+            keys.iter()
+                .filter(|k| k.rule.space() == space && k.rule != Rule::EnglishName)
+                .map(|k| format!("{}{}", space_code(space), k.text))
+                .min()
+        })
 }
 
 /// Why a candidate matched: the rule, the query's spelling and the
@@ -118,6 +137,22 @@ fn space_of(code: char) -> Option<Space> {
     })
 }
 
+/// The hash a place key is kept as; never 0, which stands for none.
+fn place_hash(key: &str) -> u32 {
+    (hash(Space::Exact, key) as u32).max(1)
+}
+
+fn place_conflict(facts: &Facts, theirs: Packed) -> Option<String> {
+    let ours = place_hash(facts.place.as_deref()?);
+    let theirs = { theirs.place };
+    (theirs != 0 && theirs != ours).then(|| "different places".to_string())
+}
+
+fn same_place(facts: &Facts, theirs: Packed) -> bool {
+    let theirs = { theirs.place };
+    theirs != 0 && facts.place.as_deref().map(place_hash) == Some(theirs)
+}
+
 /// FNV-1a: keys are short, and the hash must be the same in every process
 /// that reads a stored index.
 fn hash(space: Space, text: &str) -> u64 {
@@ -175,9 +210,12 @@ fn decode_keys(encoded: &str) -> impl Iterator<Item = (Space, &str)> {
 
 /// Facts packed small: ten million people must fit in memory.
 #[derive(Clone, Copy)]
+#[repr(C, packed)]
 struct Packed {
     birth_year: i16,
     sex: u8,
+    /// A hash of the place key; 0: none.
+    place: u32,
 }
 
 const NO_YEAR: i16 = i16::MIN;
@@ -414,6 +452,7 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
                 .and_then(|y| i16::try_from(y).ok())
                 .unwrap_or(NO_YEAR),
             sex,
+            place: facts.place.as_deref().map_or(0, place_hash),
         });
         self.tags.push(tag);
         self.slot_of.insert(id.clone(), slot);
@@ -508,6 +547,14 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
                 } else if facts.birth_year.is_some() || query_sex.is_some() {
                     score = (score + 0.05).min(1.0);
                 }
+                // Places are written loosely (a city, its province, a
+                // spelling that does not meet): a different one weighs
+                // less than a different birth year, a shared one a little.
+                match place_conflict(facts, theirs) {
+                    Some(_) => score *= 0.7,
+                    None if same_place(facts, theirs) => score = (score + 0.05).min(1.0),
+                    None => {}
+                }
                 (score, spaces.count_ones(), slot)
             })
             .collect();
@@ -531,6 +578,7 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
                         .year_conflict(facts, theirs)
                         .into_iter()
                         .chain(self.sex_conflict(query_sex, theirs))
+                        .chain(place_conflict(facts, theirs))
                         .collect(),
                     tag: self.tags[slot as usize],
                 }
@@ -658,7 +706,7 @@ mod tests {
     fn people() -> Vec<(u32, Vec<String>, Facts)> {
         let born = |y| Facts {
             birth_year: Some(y),
-            sex: None,
+            ..Facts::default()
         };
         vec![
             (1, strings(&["伊力哈木·土赫提", "Ilham Tohti"]), born(1969)),
@@ -715,7 +763,7 @@ mod tests {
             "陈卫",
             &Facts {
                 birth_year: Some(1969),
-                sex: None,
+                ..Facts::default()
             },
             5,
         );
@@ -730,8 +778,8 @@ mod tests {
     fn a_conflicting_sex_is_a_conflict() {
         let mut idx = NameIndex::<u32>::default();
         let sex = |s: &str| Facts {
-            birth_year: None,
             sex: Some(s.into()),
+            ..Facts::default()
         };
         idx.insert(1, &strings(&["Chen Wei"]), sex("female"));
         let hits = idx.search("Chen Wei", &sex("male"), 5);
@@ -739,6 +787,31 @@ mod tests {
         assert!(idx.search("Chen Wei", &sex("unknown"), 5)[0]
             .conflicts
             .is_empty());
+    }
+
+    #[test]
+    fn places_meet_across_scripts_and_a_different_one_is_a_conflict() {
+        // The two 陈卫 of the CPPC list: one from 遂宁 (Suining), one from
+        // 重庆 (Chongqing).
+        let at = |place: &str| Facts {
+            place: place_key(place),
+            ..Facts::default()
+        };
+        assert_eq!(place_key("遂宁"), place_key("Suining"));
+        assert_eq!(place_key("遂寧"), place_key("sui ning"));
+        assert_ne!(place_key("遂宁"), place_key("重庆"));
+        let mut idx = NameIndex::<u32>::default();
+        idx.insert(1, &strings(&["陈卫"]), at("遂宁"));
+        idx.insert(2, &strings(&["陈卫"]), at("重庆"));
+        let hits = idx.search("Chen Wei", &at("Suining"), 5);
+        assert_eq!(hits[0].id, 1);
+        assert!(hits[0].conflicts.is_empty());
+        assert_eq!(hits[1].id, 2);
+        assert_eq!(hits[1].conflicts, ["different places"]);
+        assert!(hits[0].score > hits[1].score);
+        // Without a place on one side, nothing is said of places.
+        let hits = idx.search("Chen Wei", &Facts::default(), 5);
+        assert!(hits.iter().all(|h| h.conflicts.is_empty()));
     }
 
     #[test]

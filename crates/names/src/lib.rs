@@ -100,7 +100,7 @@ macro_rules! memo_table {
 }
 pub(crate) use memo_table;
 
-pub use index::{encode_keys, explain, Candidate, Entry, Facts, NameIndex, Reason};
+pub use index::{encode_keys, explain, place_key, Candidate, Entry, Facts, NameIndex, Reason};
 pub use normalize::{normalize, split_aliases};
 
 /// Which rule made a key: shown to users to explain a match.

@@ -70,7 +70,7 @@ fn fixture() -> Fixture {
 fn born(year: Option<i32>) -> Facts {
     Facts {
         birth_year: year,
-        sex: None,
+        ..Facts::default()
     }
 }
 

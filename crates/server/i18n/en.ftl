@@ -72,6 +72,7 @@ field-unidentified = Unidentified
 field-sex = Sex
 field-birth-date = Born
 field-death-date = Died
+field-place = Place (home or origin)
 field-ethnicity = Ethnicity
 field-religion = Religion
 field-nationalities = Nationalities

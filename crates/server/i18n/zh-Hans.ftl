@@ -72,6 +72,7 @@ field-unidentified = 身份不明
 field-sex = 性别
 field-birth-date = 出生
 field-death-date = 去世
+field-place = 籍贯或居住地
 field-ethnicity = 民族
 field-religion = 宗教
 field-nationalities = 国籍

@@ -38,6 +38,7 @@ pub fn facts_of(p: &Person) -> Facts {
     Facts {
         birth_year: p.birth_year(),
         sex: p.sex.as_ref().map(vigil_model::code),
+        place: p.place.as_deref().and_then(vigil_names::place_key),
     }
 }
 

@@ -51,6 +51,7 @@ fn entry(e: NameKeysEntry) -> Entry<RecordId, u8> {
         facts: Facts {
             birth_year: e.birth_year,
             sex: e.sex,
+            place: e.place,
         },
         tag: tag_of(e.confidentiality, e.protected),
     }
@@ -155,10 +156,11 @@ pub struct MatchQuery {
     name: Option<String>,
     birth_year: Option<i32>,
     sex: Option<String>,
+    place: Option<String>,
     limit: Option<usize>,
 }
 
-/// `GET /api/v1/persons/match?name=...[&birth_year=&sex=&limit=]`
+/// `GET /api/v1/persons/match?name=...[&birth_year=&sex=&place=&limit=]`
 pub async fn match_persons(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -174,6 +176,7 @@ pub async fn match_persons(
     let facts = Facts {
         birth_year: query.birth_year,
         sex: query.sex.map(|s| s.to_lowercase()),
+        place: query.place.as_deref().and_then(vigil_names::place_key),
     };
     let index = state.names.get(&state.store).await?;
     let hits = index.search(state.store.as_ref(), &name, &facts, &caller, limit)?;

@@ -215,11 +215,12 @@ fn build() -> Value {
     paths.insert(
         "/api/v1/persons/match".into(),
         json!({"get": {"operationId": "match_persons", "tags": ["persons"],
-            "description": "Finds people by a name in any script or spelling: Chinese characters (simplified or traditional), pinyin with or without tones, Wade-Giles, Hong Kong romanisation, Uyghur in Arabic, Latin or Cyrillic script or in Chinese transcription. Birth year and sex, where both sides have them, lower the score of a candidate that disagrees.",
+            "description": "Finds people by a name in any script or spelling: Chinese characters (simplified or traditional), pinyin with or without tones, Wade-Giles, Hong Kong romanisation, Uyghur in Arabic, Latin or Cyrillic script or in Chinese transcription. Birth year, sex and place (where the person lives or comes from, compared across scripts: 遂宁 and Suining), where both sides have them, lower the score of a candidate that disagrees, list the disagreement under `conflicts` and keep the two from an automatic merge.",
             "parameters": [
                 {"name": "name", "in": "query", "required": true, "schema": {"type": "string"}},
                 {"name": "birth_year", "in": "query", "schema": {"type": "integer"}},
                 {"name": "sex", "in": "query", "schema": {"type": "string", "enum": ["female", "male", "other", "unknown"]}},
+                {"name": "place", "in": "query", "schema": {"type": "string"}},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}}
             ],
             "responses": match_responses}}),

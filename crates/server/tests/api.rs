@@ -683,6 +683,38 @@ async fn persons_match_across_scripts_with_reasons() {
         .await
         .unwrap();
     assert_eq!(v["items"][0]["conflicts"][0], "born 1980 and 1969");
+    // Places are compared across scripts: the 陈卫 of Suining comes first
+    // and the one of Chongqing is said to be from somewhere else.
+    let suining = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"陈卫"}],"place":"遂宁"}),
+        )
+        .await;
+    let chongqing = s
+        .post(
+            "/api/v1/persons",
+            json!({"names":[{"text":"陈卫"}],"place":"重庆"}),
+        )
+        .await;
+    let url = format!(
+        "{}/api/v1/persons/match?name=Chen%20Wei&place=Suining",
+        s.base
+    );
+    let v: Value = s
+        .client
+        .get(url)
+        .bearer_auth(&s.viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["items"][0]["id"], suining["id"], "{v}");
+    assert_eq!(v["items"][0]["conflicts"], json!([]));
+    assert_eq!(v["items"][1]["id"], chongqing["id"]);
+    assert_eq!(v["items"][1]["conflicts"], json!(["different places"]));
     // What a viewer may not see is not found by name either.
     assert!(find("Witness C", s.viewer.clone()).await["items"]
         .as_array()

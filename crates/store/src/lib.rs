@@ -94,6 +94,9 @@ pub struct NameKeysEntry {
     pub keys: Option<String>,
     pub birth_year: Option<i32>,
     pub sex: Option<String>,
+    /// The [`vigil_names::place_key`] of where the person lives or comes
+    /// from.
+    pub place: Option<String>,
     pub confidentiality: vigil_model::Confidentiality,
     pub protected: bool,
 }

@@ -20,6 +20,7 @@ pub(crate) struct NameKeys {
     pub keys: String,
     pub birth_year: Option<i32>,
     pub sex: Option<String>,
+    pub place: Option<String>,
     pub protected: bool,
 }
 
@@ -29,6 +30,7 @@ pub(crate) fn derive(body: &Body) -> Derived {
         Body::Person(p) => {
             text.extend(p.names.iter().map(|n| n.text.as_str()));
             text.extend(p.unidentified.as_deref());
+            text.extend(p.place.as_deref());
             text.extend(p.description.as_deref());
             (None, None, p.birth_date.as_ref())
         }
@@ -76,6 +78,7 @@ pub(crate) fn derive(body: &Body) -> Derived {
             ),
             birth_year: p.birth_year(),
             sex: p.sex.as_ref().map(code),
+            place: p.place.as_deref().and_then(vigil_names::place_key),
             protected: p.protected,
         }),
         _ => None,

@@ -368,6 +368,7 @@ fn put_record(
             keys: n.keys.clone(),
             birth_year: n.birth_year,
             sex: n.sex.clone(),
+            place: n.place.clone(),
             confidentiality: row.confidentiality,
             protected: n.protected,
         });
@@ -394,6 +395,7 @@ struct NameKeysRow {
     keys: String,
     birth_year: Option<i32>,
     sex: Option<String>,
+    place: Option<String>,
     confidentiality: i64,
     protected: bool,
 }
@@ -434,11 +436,11 @@ impl Feeds {
         let mut chunks = self.name_keys.chunks_exact(FEED_ROWS);
         if chunks.len() > 0 {
             let mut many = tx.prepare_cached(&format!(
-                "INSERT INTO person_name_keys (person, keys, birth_year, sex, confidentiality, protected) VALUES {}",
-                values("(?, ?, ?, ?, ?, ?)", FEED_ROWS)
+                "INSERT INTO person_name_keys (person, keys, birth_year, sex, place, confidentiality, protected) VALUES {}",
+                values("(?, ?, ?, ?, ?, ?, ?)", FEED_ROWS)
             ))?;
             for chunk in chunks.by_ref() {
-                let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(FEED_ROWS * 6);
+                let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(FEED_ROWS * 7);
                 let persons: Vec<[u8; 16]> = chunk.iter().map(|r| key(r.person)).collect();
                 for (row, person) in chunk.iter().zip(&persons) {
                     args.extend([
@@ -446,6 +448,7 @@ impl Feeds {
                         &row.keys,
                         &row.birth_year,
                         &row.sex,
+                        &row.place,
                         &row.confidentiality,
                         &row.protected,
                     ]);
@@ -454,8 +457,8 @@ impl Feeds {
             }
         }
         let mut one = tx.prepare_cached(
-            "INSERT INTO person_name_keys (person, keys, birth_year, sex, confidentiality, protected)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO person_name_keys (person, keys, birth_year, sex, place, confidentiality, protected)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for row in chunks.remainder() {
             one.execute(params![
@@ -463,6 +466,7 @@ impl Feeds {
                 row.keys,
                 row.birth_year,
                 row.sex,
+                row.place,
                 row.confidentiality,
                 row.protected
             ])?;
@@ -931,7 +935,7 @@ impl Store for SqliteStore {
     ) -> Result<u64, StoreError> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT seq, person, keys, birth_year, sex, confidentiality, protected
+                "SELECT seq, person, keys, birth_year, sex, confidentiality, protected, place
                  FROM person_name_keys WHERE seq > ?1 ORDER BY seq",
             )?;
             let mut rows = stmt.query([after as i64])?;
@@ -945,6 +949,7 @@ impl Store for SqliteStore {
                     sex: row.get(4)?,
                     confidentiality: Confidentiality::from_rank(row.get(5)?),
                     protected: row.get(6)?,
+                    place: row.get(7)?,
                 });
             }
             Ok(last)

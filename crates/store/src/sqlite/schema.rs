@@ -224,6 +224,11 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE changes;
     ALTER TABLE changes_7 RENAME TO changes;
     "#,
+    // 8: where a person lives or comes from, as the name index compares it
+    // (`vigil_names::place_key`).
+    r#"
+    ALTER TABLE person_name_keys ADD COLUMN place TEXT;
+    "#,
 ];
 
 /// Brings the database up to the newest schema this build knows.
