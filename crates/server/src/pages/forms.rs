@@ -295,7 +295,7 @@ const PERSON: &[Section] = &[
             f("sex", "field-sex", Widget::Choice(&SEX)),
             f("birth_date", "field-birth-date", Date),
             f("death_date", "field-death-date", Date),
-            f("place", "field-place", Text),
+            f("place", "field-home-place", Text),
             f("ethnicity", "field-ethnicity", Text),
             f("religion", "field-religion", Text),
             f("description", "field-description", Long),

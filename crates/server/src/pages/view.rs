@@ -627,7 +627,7 @@ async fn person_page(
             @if let Some(sex) = &p.sex { (field(lang.t("field-sex"), html! { (lang.t(&format!("sex-{}", enum_code(sex)))) })) }
             (text_field(lang, "field-birth-date", p.birth_date.as_ref().map(|d| d.as_str())))
             (text_field(lang, "field-death-date", p.death_date.as_ref().map(|d| d.as_str())))
-            (text_field(lang, "field-place", p.place.as_deref()))
+            (text_field(lang, "field-home-place", p.place.as_deref()))
             (text_field(lang, "field-ethnicity", p.ethnicity.as_deref()))
             (text_field(lang, "field-religion", p.religion.as_deref()))
             @if !p.nationalities.is_empty() { (text_field(lang, "field-nationalities", Some(&p.nationalities.join(", ")))) }
