@@ -2322,6 +2322,10 @@ fn print_scores(
     table
 }
 
+/// The allocator `vigil` itself runs with (see crates/cli/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let persons: u32 = arg(&args, "--persons")
