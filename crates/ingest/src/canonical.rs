@@ -296,49 +296,26 @@ impl<'a> ser::Serializer for Canonical<'a> {
     }
 }
 
-impl ser::SerializeSeq for Seq<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
+/// Arrays of every kind are written alike.
+macro_rules! seq_impl {
+    ($trait:ident, $method:ident) => {
+        impl ser::$trait for Seq<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.finish()
+            }
+        }
+    };
 }
 
-impl ser::SerializeTuple for Seq<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
-}
+seq_impl!(SerializeSeq, serialize_element);
+seq_impl!(SerializeTuple, serialize_element);
+seq_impl!(SerializeTupleStruct, serialize_field);
+seq_impl!(SerializeTupleVariant, serialize_field);
 
 impl ser::SerializeMap for Object<'_> {
     type Ok = ();
@@ -359,38 +336,35 @@ impl ser::SerializeMap for Object<'_> {
     }
 }
 
-impl ser::SerializeStruct for Object<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.entry(Cow::Borrowed(key), value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
+/// Objects with fields known in advance are written alike.
+macro_rules! struct_impl {
+    ($trait:ident) => {
+        impl ser::$trait for Object<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Error> {
+                self.entry(Cow::Borrowed(key), value)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.finish()
+            }
+        }
+    };
 }
 
-impl ser::SerializeStructVariant for Object<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.entry(Cow::Borrowed(key), value)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
-}
+struct_impl!(SerializeStruct);
+struct_impl!(SerializeStructVariant);
 
 /// A map key as JSON object keys are: strings, and numbers as their text.
 struct KeyText;
+
+fn not_a_key<T>() -> Result<T, Error> {
+    Err(Error("a map key must be a string".into()))
+}
 
 impl ser::Serializer for KeyText {
     type Ok = String;
@@ -437,25 +411,25 @@ impl ser::Serializer for KeyText {
         Ok(v.to_string())
     }
     fn serialize_f32(self, _v: f32) -> Result<String, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_f64(self, _v: f64) -> Result<String, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_bytes(self, _v: &[u8]) -> Result<String, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_none(self) -> Result<String, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, Error> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<String, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<String, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_unit_variant(
         self,
@@ -479,20 +453,20 @@ impl ser::Serializer for KeyText {
         _variant: &'static str,
         _value: &T,
     ) -> Result<String, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleStruct, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_tuple_variant(
         self,
@@ -501,17 +475,17 @@ impl ser::Serializer for KeyText {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_struct(
         self,
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStruct, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
     fn serialize_struct_variant(
         self,
@@ -520,7 +494,7 @@ impl ser::Serializer for KeyText {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(Error("a map key must be a string".into()))
+        not_a_key()
     }
 }
 

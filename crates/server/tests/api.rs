@@ -697,20 +697,14 @@ async fn persons_match_across_scripts_with_reasons() {
             json!({"names":[{"text":"陈卫"}],"place":"重庆"}),
         )
         .await;
-    let url = format!(
-        "{}/api/v1/persons/match?name=Chen%20Wei&place=Suining",
-        s.base
-    );
-    let v: Value = s
-        .client
-        .get(url)
-        .bearer_auth(&s.viewer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, _, v) = s
+        .call(
+            Method::GET,
+            "/api/v1/persons/match?name=Chen%20Wei&place=Suining",
+            Some(&s.viewer),
+            None,
+        )
+        .await;
     assert_eq!(v["items"][0]["id"], suining["id"], "{v}");
     assert_eq!(v["items"][0]["conflicts"], json!([]));
     assert_eq!(v["items"][1]["id"], chongqing["id"]);
