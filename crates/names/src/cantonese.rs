@@ -151,27 +151,34 @@ pub fn keys_from_han(normal: &str) -> Vec<Key> {
             .take(MAX_KEYS)
             .collect();
     }
+    // The order of the commonest reading only: it ranks, and each order
+    // kept costs ten million people twelve bytes each.
+    let ordered = combos
+        .first()
+        .filter(|_| crate::chinese::is_chinese_name(normal))
+        .and_then(|c| crate::refine::order_key(&c.iter().map(String::as_str).collect::<Vec<_>>()));
     combos
         .into_iter()
         .filter_map(|c| Key::from_tokens(Rule::HongKong, c))
+        .chain(ordered)
         .collect()
 }
 
 /// The key of a name in Latin letters read as Hong Kong romanisation: every
 /// word a Cantonese syllable, or all but one (an English name beside the
 /// Chinese one, as in Joshua Wong Chi-fung) when at least two are.
-pub(crate) fn key_from_latin(words: &[Rc<Word>]) -> Option<Key> {
+pub(crate) fn key_from_latin(words: &[Rc<Word>]) -> Vec<Key> {
     key_with(words, false)
 }
 
 /// [`key_from_latin`] with given names written as one word split into
 /// their syllables (Wong Chifung is Wong Chi-fung); `None` when no word
 /// splits.
-pub(crate) fn key_from_joined_latin(words: &[Rc<Word>]) -> Option<Key> {
+pub(crate) fn key_from_joined_latin(words: &[Rc<Word>]) -> Vec<Key> {
     key_with(words, true)
 }
 
-fn key_with(words: &[Rc<Word>], split: bool) -> Option<Key> {
+fn key_with(words: &[Rc<Word>], split: bool) -> Vec<Key> {
     let syllables = &readings().syllables;
     let mut did_split = false;
     let mut tokens: Vec<&str> = Vec::with_capacity(words.len() + 1);
@@ -186,23 +193,22 @@ fn key_with(words: &[Rc<Word>], split: bool) -> Option<Key> {
         }
     }
     if split && !did_split {
-        return None;
+        return Vec::new();
     }
     if split {
         // A split is a guess: only when every word then reads as Cantonese.
-        return tokens
-            .iter()
-            .all(|w| syllables.contains(*w))
-            .then(|| Key::from_strs(Rule::HongKong, tokens))
-            .flatten();
+        if !tokens.iter().all(|w| syllables.contains(*w)) {
+            return Vec::new();
+        }
+        return Key::with_order(Rule::HongKong, tokens).collect();
     }
     let count = tokens.len();
     tokens.retain(|w| syllables.contains(*w));
     let unknown = count - tokens.len();
     if unknown == 0 || (unknown == 1 && tokens.len() >= 2) {
-        Key::from_strs(Rule::HongKong, tokens)
+        Key::with_order(Rule::HongKong, tokens).collect()
     } else {
-        None
+        Vec::new()
     }
 }
 
@@ -260,12 +266,17 @@ pub(crate) fn split_joined(word: &str) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
+    /// The bag key alone (the first).
     fn key_from_latin(normal: &str) -> Option<Key> {
         super::key_from_latin(&crate::word::words(normal))
+            .into_iter()
+            .next()
     }
 
     fn key_from_joined_latin(normal: &str) -> Option<Key> {
         super::key_from_joined_latin(&crate::word::words(normal))
+            .into_iter()
+            .next()
     }
 
     #[test]

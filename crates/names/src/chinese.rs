@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pinyin::ToPinyin;
+use pinyin::{ToPinyin, ToPinyinMulti};
 
 use crate::{Key, Rule};
 
@@ -89,8 +89,51 @@ pub fn pinyin_tokens(normal: &str) -> Vec<String> {
     tokens
 }
 
-pub fn pinyin_keys(syllables: &[String]) -> Option<Key> {
-    Key::from_tokens(Rule::Pinyin, syllables.to_vec())
+/// The pinyin key of a name's syllables, and for a Chinese name of three
+/// or four characters (one word) the order of its syllables.
+pub fn pinyin_keys(normal: &str, syllables: &[String]) -> Vec<Key> {
+    let tokens: Vec<&str> = syllables.iter().map(String::as_str).collect();
+    if is_chinese_name(normal) {
+        Key::with_order(Rule::Pinyin, tokens).collect()
+    } else {
+        Key::from_strs(Rule::Pinyin, tokens).into_iter().collect()
+    }
+}
+
+/// One word of two to four characters: a Chinese name, not a
+/// transcription of a Uyghur or Tibetan one (伊力哈木·土赫提).
+pub fn is_chinese_name(normal: &str) -> bool {
+    !normal.contains(' ') && (2..=4).contains(&normal.chars().count()) && normal.chars().all(is_han)
+}
+
+/// The toned pinyin of a Chinese name (see [`is_chinese_name`]), read as
+/// [`pinyin_tokens`] reads it, with tone numbers (5: the neutral tone).
+pub fn toned_tokens(normal: &str) -> Option<Vec<String>> {
+    if !is_chinese_name(normal) {
+        return None;
+    }
+    let simplified = zhconv::zhconv(normal, zhconv::Variant::ZhHans);
+    let mut out = Vec::new();
+    for (i, c) in simplified.chars().enumerate() {
+        let table: &[(char, &str)] = if i == 0 {
+            &SURNAME_READINGS
+        } else {
+            &GIVEN_NAME_READINGS
+        };
+        let reading = match table.iter().find(|(h, _)| *h == c) {
+            Some((_, plain)) => c
+                .to_pinyin_multi()?
+                .into_iter()
+                .find(|p| p.plain() == *plain)?,
+            None => c.to_pinyin()?,
+        };
+        let mut toned = reading.with_tone_num_end().replace(['ü', 'v'], "u");
+        if !toned.ends_with(|d: char| d.is_ascii_digit()) {
+            toned.push('5');
+        }
+        out.push(toned);
+    }
+    Some(out)
 }
 
 /// Every toneless pinyin syllable, collected from the readings of the
@@ -164,6 +207,15 @@ mod tests {
     #[test]
     fn given_names_take_their_given_name_reading() {
         assert_eq!(pinyin_tokens("高智晟"), ["gao", "zhi", "sheng"]);
+    }
+
+    #[test]
+    fn names_are_read_with_their_tones() {
+        assert_eq!(toned_tokens("何伟娜").unwrap(), ["he2", "wei3", "na4"]);
+        assert_eq!(toned_tokens("賀偉娜").unwrap(), ["he4", "wei3", "na4"]);
+        assert_eq!(toned_tokens("曾健超").unwrap()[0], "zeng1");
+        assert_eq!(toned_tokens("吕小娟").unwrap()[0], "lu3");
+        assert_eq!(toned_tokens("伊力哈木 土赫提"), None);
     }
 
     #[test]

@@ -100,6 +100,8 @@ fn weight(space: Space) -> f32 {
         // often the Mandarin: where both meet, the pinyin reading ranks first.
         Space::Cantonese => 0.88,
         Space::Skeleton => 0.6,
+        // Refinements rank, they do not score (see `Space::refines`).
+        Space::Ordered | Space::Toned | Space::Spelling => 0.0,
     }
 }
 
@@ -124,6 +126,9 @@ fn space_code(space: Space) -> char {
         Space::Pinyin => 'P',
         Space::Cantonese => 'C',
         Space::Skeleton => 'S',
+        Space::Ordered => 'O',
+        Space::Toned => 'T',
+        Space::Spelling => 'U',
     }
 }
 
@@ -133,6 +138,9 @@ fn space_of(code: char) -> Option<Space> {
         'P' => Space::Pinyin,
         'C' => Space::Cantonese,
         'S' => Space::Skeleton,
+        'O' => Space::Ordered,
+        'T' => Space::Toned,
+        'U' => Space::Spelling,
         _ => return None,
     })
 }
@@ -220,6 +228,44 @@ struct Packed {
 
 const NO_YEAR: i16 = i16::MIN;
 
+/// Postings gathered for a build, in buckets by their hash's top bits, so
+/// that each bucket is sorted and moved into the index's arrays on its
+/// own: a build needs 16 bytes a posting at its peak, not the 28 of one
+/// sorted array copied into two.
+struct Postings {
+    buckets: Vec<Vec<(u64, u32)>>,
+}
+
+impl Postings {
+    const BUCKET_BITS: u32 = 6;
+
+    fn new() -> Self {
+        Postings {
+            buckets: (0..1 << Self::BUCKET_BITS).map(|_| Vec::new()).collect(),
+        }
+    }
+
+    fn push(&mut self, hash: u64, slot: u32) {
+        self.buckets[(hash >> (64 - Self::BUCKET_BITS)) as usize].push((hash, slot));
+    }
+
+    /// Hashes and slots, sorted by hash, without duplicates.
+    fn into_arrays(self) -> (Vec<u64>, Vec<u32>) {
+        let total = self.buckets.iter().map(Vec::len).sum();
+        let mut hashes = Vec::with_capacity(total);
+        let mut slots = Vec::with_capacity(total);
+        for mut bucket in self.buckets {
+            bucket.sort_unstable();
+            bucket.dedup();
+            for (h, s) in bucket {
+                hashes.push(h);
+                slots.push(s);
+            }
+        }
+        (hashes, slots)
+    }
+}
+
 /// Token vocabulary for edits: every token of `MIN_EDIT_CHARS` or more,
 /// found by its one-letter deletions.
 #[derive(Default)]
@@ -230,6 +276,15 @@ struct Vocabulary {
 }
 
 impl Vocabulary {
+    /// The tokens of a key; a refinement's are never searched with edits.
+    fn add_key(&mut self, space: Space, text: &str) {
+        if !space.refines() {
+            for token in text.split(' ') {
+                self.add(space, token);
+            }
+        }
+    }
+
     fn add(&mut self, space: Space, token: &str) {
         if token.chars().count() < MIN_EDIT_CHARS {
             return;
@@ -363,14 +418,31 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
 
     /// An index of many people at once, their keys computed on every core:
     /// the way to build one from a data set's names.
+    ///
+    /// People are read in batches, so that the keys of ten million are
+    /// never all held as text at once.
     pub fn from_people(people: Vec<(Id, Vec<String>, Facts)>) -> Self {
-        let entries = parallel_map(people, |(id, names, facts)| Entry {
-            id,
-            keys: encode_keys(&names),
-            facts,
-            tag: Tag::default(),
-        });
-        Self::from_encoded(entries)
+        const BATCH: usize = 100_000;
+        let mut index = NameIndex::default();
+        let mut postings = Postings::new();
+        let mut people = people.into_iter();
+        loop {
+            let batch: Vec<_> = people.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            let entries = parallel_map(batch, |(id, names, facts)| Entry {
+                id,
+                keys: encode_keys(&names),
+                facts,
+                tag: Tag::default(),
+            });
+            for entry in entries {
+                index.add_entry(entry, &mut postings);
+            }
+        }
+        (index.hashes, index.slots) = postings.into_arrays();
+        index
     }
 
     /// An index of people whose keys were computed before (by a store).
@@ -378,25 +450,24 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
     /// keys removes the person.
     pub fn from_encoded(entries: Vec<Entry<Id, Tag>>) -> Self {
         let mut index = NameIndex::default();
-        let mut postings: Vec<(u64, u32)> = Vec::new();
+        let mut postings = Postings::new();
         for entry in entries {
-            index.remove(&entry.id);
-            if entry.keys.is_empty() {
-                continue;
-            }
-            let slot = index.push_person(entry.id, &entry.facts, entry.tag);
-            for (space, text) in decode_keys(&entry.keys) {
-                postings.push((hash(space, text), slot));
-                for token in text.split(' ') {
-                    index.vocabulary.add(space, token);
-                }
-            }
+            index.add_entry(entry, &mut postings);
         }
-        postings.sort_unstable();
-        postings.dedup();
-        index.hashes = postings.iter().map(|p| p.0).collect();
-        index.slots = postings.into_iter().map(|p| p.1).collect();
+        (index.hashes, index.slots) = postings.into_arrays();
         index
+    }
+
+    fn add_entry(&mut self, entry: Entry<Id, Tag>, postings: &mut Postings) {
+        self.remove(&entry.id);
+        if entry.keys.is_empty() {
+            return;
+        }
+        let slot = self.push_person(entry.id, &entry.facts, entry.tag);
+        for (space, text) in decode_keys(&entry.keys) {
+            postings.push(hash(space, text), slot);
+            self.vocabulary.add_key(space, text);
+        }
     }
 
     /// Adds a person under all their names (aliases in parentheses count as
@@ -418,9 +489,7 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
                 list.push(slot);
                 self.recent_postings += 1;
             }
-            for token in text.split(' ') {
-                self.vocabulary.add(space, token);
-            }
+            self.vocabulary.add_key(space, text);
         }
         if self.recent_postings > 100_000.max(self.hashes.len() / 8) {
             self.fold_recent();
@@ -461,21 +530,19 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
     }
 
     fn fold_recent(&mut self) {
-        let mut postings: Vec<(u64, u32)> = self
-            .hashes
-            .iter()
-            .copied()
-            .zip(self.slots.iter().copied())
-            .chain(
-                self.recent
-                    .drain()
-                    .flat_map(|(h, slots)| slots.into_iter().map(move |s| (h, s))),
-            )
-            .filter(|&(_, s)| self.slot_of.get(&self.ids[s as usize]) == Some(&s))
-            .collect();
-        postings.sort_unstable();
-        self.hashes = postings.iter().map(|p| p.0).collect();
-        self.slots = postings.into_iter().map(|p| p.1).collect();
+        let mut postings = Postings::new();
+        let hashes = std::mem::take(&mut self.hashes);
+        let slots = std::mem::take(&mut self.slots);
+        let recent = self
+            .recent
+            .drain()
+            .flat_map(|(h, slots)| slots.into_iter().map(move |s| (h, s)));
+        for (h, s) in hashes.into_iter().zip(slots).chain(recent) {
+            if self.slot_of.get(&self.ids[s as usize]) == Some(&s) {
+                postings.push(h, s);
+            }
+        }
+        (self.hashes, self.slots) = postings.into_arrays();
         self.recent_postings = 0;
     }
 
@@ -503,10 +570,21 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
         // slot → (best weight, spaces met)
         let mut found: HashMap<u32, (f32, u8)> = HashMap::new();
         fn meet(found: &mut HashMap<u32, (f32, u8)>, slot: u32, space: Space, w: f32) {
+            if space.refines() {
+                // A refinement only ranks the people coarser keys found.
+                if let Some(e) = found.get_mut(&slot) {
+                    e.1 |= 1 << (space as u8);
+                }
+                return;
+            }
             let e = found.entry(slot).or_insert((0.0, 0));
             e.0 = e.0.max(w);
             e.1 |= 1 << (space as u8);
         }
+        let refinements: u8 = [Space::Ordered, Space::Toned, Space::Spelling]
+            .into_iter()
+            .map(|s| 1 << (s as u8))
+            .sum();
         // Strongest spaces first, so that a key shared by a crowd (the
         // skeleton of a common Chinese name) can be passed over once
         // stronger keys have found enough.
@@ -523,7 +601,7 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
             }
         }
         if found.len() < limit {
-            for key in &query_keys {
+            for key in query_keys.iter().filter(|k| !k.rule.space().refines()) {
                 let space = key.rule.space();
                 for (i, token) in key.text.split(' ').enumerate() {
                     for other in self.vocabulary.neighbours(space, token) {
@@ -536,7 +614,9 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
             }
         }
         let query_sex = facts.sex.as_deref().filter(|s| *s != "unknown");
-        let mut ranked: Vec<(f32, u32, u32)> = found
+        // Score first; among equal scores, the refinements met (same
+        // order, same tones, same spelling), then the spaces met.
+        let mut ranked: Vec<(f32, u32, u32, u32)> = found
             .into_iter()
             .map(|(slot, (mut score, spaces))| {
                 let theirs = self.facts[slot as usize];
@@ -555,11 +635,15 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
                     None if same_place(facts, theirs) => score = (score + 0.05).min(1.0),
                     None => {}
                 }
-                (score, spaces.count_ones(), slot)
+                let refined = (spaces & refinements).count_ones();
+                (score, refined, (spaces & !refinements).count_ones(), slot)
             })
             .collect();
-        let by_rank = |a: &(f32, u32, u32), b: &(f32, u32, u32)| {
-            b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+        let by_rank = |a: &(f32, u32, u32, u32), b: &(f32, u32, u32, u32)| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(b.2.cmp(&a.2))
+                .then(a.3.cmp(&b.3))
         };
         if ranked.len() > limit {
             ranked.select_nth_unstable_by(limit, by_rank);
@@ -568,7 +652,7 @@ impl<Id: Clone + Eq + Hash + Send, Tag: Copy + Default + Send> NameIndex<Id, Tag
         ranked.sort_by(by_rank);
         ranked
             .into_iter()
-            .map(|(score, _, slot)| {
+            .map(|(score, _, _, slot)| {
                 let theirs = self.facts[slot as usize];
                 Candidate {
                     id: self.ids[slot as usize].clone(),
@@ -615,7 +699,7 @@ pub fn explain(query: &str, names: &[String]) -> Vec<Reason> {
         let theirs = keys(&name);
         let mut best: Option<(f32, Reason)> = None;
         for (query_name, ours) in &query_names {
-            for q in ours {
+            for q in ours.iter().filter(|q| !q.rule.space().refines()) {
                 for t in theirs.iter().filter(|t| t.rule.space() == q.rule.space()) {
                     let w = weight(q.rule.space());
                     let (w, edit) = if q.text == t.text {
@@ -812,6 +896,29 @@ mod tests {
         // Without a place on one side, nothing is said of places.
         let hits = idx.search("Chen Wei", &Facts::default(), 5);
         assert!(hits.iter().all(|h| h.conflicts.is_empty()));
+    }
+
+    #[test]
+    fn same_order_tones_and_spelling_rank_first_among_equals() {
+        let mut idx = NameIndex::<u32>::default();
+        // Added first so that insertion order would favour them.
+        idx.insert(1, &strings(&["张伟晶"]), Facts::default());
+        idx.insert(2, &strings(&["贺伟娜"]), Facts::default());
+        idx.insert(3, &strings(&["Hesen Emet"]), Facts::default());
+        idx.insert(4, &strings(&["張晶偉"]), Facts::default());
+        idx.insert(5, &strings(&["何伟娜"]), Facts::default());
+        idx.insert(6, &strings(&["ياسىن ئەخمەت"]), Facts::default());
+        let first = |q: &str| {
+            let hits = idx.search(q, &Facts::default(), 5);
+            assert_eq!(hits.len(), 2, "{q}: both still found");
+            assert_eq!(hits[0].score, hits[1].score, "{q}: ranked, not scored");
+            hits[0].id
+        };
+        assert_eq!(first("Zhang Jingwei"), 4);
+        assert_eq!(first("Jingwei Zhang"), 4, "surname last keeps the order");
+        assert_eq!(first("Hé Wěinà"), 5);
+        assert_eq!(first("he2 wei3 na4"), 5);
+        assert_eq!(first("Ясин Әхмәт"), 6);
     }
 
     #[test]

@@ -111,7 +111,7 @@ const MAX_READINGS: usize = 16;
 pub(crate) fn keys_with(words: &[Rc<Word>], pinyin: Option<&[&str]>) -> Vec<Key> {
     let mut keys = Vec::new();
     if let Some(syllables) = pinyin {
-        keys.extend(Key::from_strs(Rule::LatinPinyin, syllables.to_vec()));
+        keys.extend(Key::with_order(Rule::LatinPinyin, syllables.to_vec()));
     }
     let mut wade_giles_readings: Vec<Vec<&str>> = vec![Vec::new()];
     let mut taiwan_readings: Vec<Vec<&str>> = vec![Vec::new()];
@@ -130,11 +130,11 @@ pub(crate) fn keys_with(words: &[Rc<Word>], pinyin: Option<&[&str]>) -> Vec<Key>
         }
     }
     for reading in wade_giles_readings {
-        keys.extend(Key::from_strs(Rule::WadeGiles, reading));
+        keys.extend(Key::with_order(Rule::WadeGiles, reading));
     }
     if taiwan_needed {
         for reading in taiwan_readings {
-            keys.extend(Key::from_strs(Rule::Taiwan, reading));
+            keys.extend(Key::with_order(Rule::Taiwan, reading));
         }
     }
     keys

@@ -21,6 +21,7 @@ mod english;
 mod index;
 mod latin;
 mod normalize;
+mod refine;
 mod taiwan;
 mod tibetan;
 mod uyghur;
@@ -100,6 +101,11 @@ macro_rules! memo_table {
 }
 pub(crate) use memo_table;
 
+/// The version of the rules that turn a name into keys. A store keeps the
+/// keys it made and makes them again when this changes: raise it whenever
+/// [`keys`] gives other keys for some name.
+pub const RULES_VERSION: u32 = 2;
+
 pub use index::{encode_keys, explain, place_key, Candidate, Entry, Facts, NameIndex, Reason};
 pub use normalize::{normalize, split_aliases};
 
@@ -131,6 +137,15 @@ pub enum Rule {
     /// An English given name with the surname beside it (Joshua Wong,
     /// Joshua Wong Chi-fung): a weak key, a candidate only.
     EnglishName,
+    /// The syllables of a reading in the order written (surname first or
+    /// last): ranks 黃之鋒 above 黃鋒之 for "Wong Chi-fung".
+    NameOrder,
+    /// Pinyin with its tones, from a query written with tone marks or
+    /// numbers: ranks 何伟娜 above 贺伟娜 for "Hé Wěinà".
+    PinyinTones,
+    /// A Uyghur name's letters with only its vowels folded: ranks Yasin
+    /// Exmet above Hesen Emet, whose skeleton is the same.
+    UyghurSpelling,
 }
 
 impl Rule {
@@ -145,6 +160,9 @@ impl Rule {
             Rule::Taiwan => "Taiwan romanisation",
             Rule::Tibetan => "Tibetan name across scripts",
             Rule::EnglishName => "same English name and surname",
+            Rule::NameOrder => "same syllables in the same order",
+            Rule::PinyinTones => "same pinyin tones",
+            Rule::UyghurSpelling => "same Uyghur spelling",
         }
     }
 }
@@ -158,6 +176,18 @@ pub enum Space {
     Pinyin,
     Cantonese,
     Skeleton,
+    /// Refinements: keys that only ever meet where a coarser key met too,
+    /// so they rank people who already matched and never find anyone.
+    Ordered,
+    Toned,
+    Spelling,
+}
+
+impl Space {
+    /// A space of refinements (see [`Space::Ordered`]).
+    pub fn refines(self) -> bool {
+        matches!(self, Space::Ordered | Space::Toned | Space::Spelling)
+    }
 }
 
 impl Rule {
@@ -172,6 +202,9 @@ impl Rule {
             // less than a whole name (never an automatic merge). Its keys
             // carry a `+`, which no skeleton has.
             Rule::UyghurSkeleton | Rule::EnglishName => Space::Skeleton,
+            Rule::NameOrder => Space::Ordered,
+            Rule::PinyinTones => Space::Toned,
+            Rule::UyghurSpelling => Space::Spelling,
         }
     }
 }
@@ -192,6 +225,13 @@ impl Key {
 
     fn from_tokens(rule: Rule, tokens: Vec<String>) -> Option<Key> {
         Key::from_strs(rule, tokens.iter().map(String::as_str).collect())
+    }
+
+    /// The bag of `tokens` under `rule`, and, for three tokens or more,
+    /// their order (see [`Rule::NameOrder`]).
+    fn with_order(rule: Rule, tokens: Vec<&str>) -> impl Iterator<Item = Key> {
+        let ordered = refine::order_key(&tokens);
+        Key::from_strs(rule, tokens).into_iter().chain(ordered)
     }
 
     fn from_strs(rule: Rule, mut tokens: Vec<&str>) -> Option<Key> {
@@ -217,7 +257,8 @@ pub fn keys(name: &str) -> Vec<Key> {
     }
     if chinese::has_han(&normal) {
         let syllables = chinese::pinyin_tokens(&normal);
-        keys.extend(chinese::pinyin_keys(&syllables));
+        keys.extend(chinese::pinyin_keys(&normal, &syllables));
+        keys.extend(chinese::toned_tokens(&normal).and_then(|t| refine::tones_key(&t)));
         keys.extend(tibetan::key_from_syllables(&syllables));
         keys.extend(cantonese::keys_from_han(&normal));
         let parts: Vec<Vec<String>> = normal.split(' ').map(chinese::pinyin_tokens).collect();
@@ -230,6 +271,10 @@ pub fn keys(name: &str) -> Vec<Key> {
         keys.extend(Key::from_tokens(
             Rule::UyghurSkeleton,
             uyghur::skeleton_tokens(&latin),
+        ));
+        keys.extend(Key::from_tokens(
+            Rule::UyghurSpelling,
+            latin.split(' ').map(uyghur::spelling).collect(),
         ));
     } else if tibetan::is_tibetan(&normal) {
         keys.extend(tibetan::key_from_script(&normal));
@@ -245,6 +290,11 @@ pub fn keys(name: &str) -> Vec<Key> {
             Rule::UyghurSkeleton,
             words.iter().map(|w| w.skeleton.as_str()).collect(),
         ));
+        keys.extend(Key::from_strs(
+            Rule::UyghurSpelling,
+            words.iter().map(|w| w.spelling.as_str()).collect(),
+        ));
+        keys.extend(refine::latin_tones(&normal).and_then(|t| refine::tones_key(&t)));
     }
     keys.sort();
     keys.dedup();
@@ -252,11 +302,11 @@ pub fn keys(name: &str) -> Vec<Key> {
 }
 
 /// The rules by which two names meet (the rules of both sides of every
-/// shared key), in `Rule` order.
+/// shared key, refinements left out), in `Rule` order.
 pub fn shared_rules(a: &str, b: &str) -> Vec<Rule> {
     let kb = keys(b);
     let mut rules = Vec::new();
-    for ka in keys(a) {
+    for ka in keys(a).into_iter().filter(|k| !k.rule.space().refines()) {
         for k in kb.iter().filter(|k| k.index_key() == ka.index_key()) {
             rules.push(ka.rule);
             rules.push(k.rule);

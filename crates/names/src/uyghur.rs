@@ -65,6 +65,7 @@ const CYRILLIC: &[(char, &str)] = &[
     ('д', "d"),
     ('е', "ë"),
     ('ж', "j"),
+    ('җ', "j"),
     ('з', "z"),
     ('и', "i"),
     ('й', "y"),
@@ -145,11 +146,42 @@ pub(crate) fn skeleton_once(word: &str) -> String {
         }
         previous = Some(c);
         match c {
-            'x' | 'h' | 'y' | 'w' | 'a' | 'e' | 'i' | 'o' | 'u' => {}
+            'x' | 'h' | 'y' | 'w' | 'v' | 'a' | 'e' | 'i' | 'o' | 'u' => {}
             'q' => out.push('k'),
             'r' => out.push('l'),
             'b' | 'f' => out.push('p'),
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One Latin word of a Uyghur name as its letters, only the spellings'
+/// habits folded (kh, x and h; gh and g; q and k; w and v; e, ä, é and a;
+/// o, ö, u and ü; a doubled letter; -jiang and -jan): finer than the
+/// skeleton, so that among the many names with one skeleton (Yasin, Hesen
+/// and Hasan are all `sn`) the one spelled alike ranks first.
+pub(crate) fn spelling(word: &str) -> String {
+    let plain: String = word
+        .nfd()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase()
+        .replace("kh", "h")
+        .replace("gh", "g")
+        .replace("jiang", "jan");
+    let mut out = String::with_capacity(plain.len());
+    for c in plain.chars() {
+        let c = match c {
+            'x' => 'h',
+            'q' => 'k',
+            'v' => 'w',
+            'e' => 'a',
+            'o' => 'u',
+            c => c,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
         }
     }
     out
@@ -234,6 +266,25 @@ mod tests {
         assert_ne!(skeleton_tokens("gulshan"), skeleton_tokens("rushan"));
         assert_ne!(skeleton_tokens("perhat"), skeleton_tokens("mihrigul"));
         assert_ne!(skeleton_tokens("ilham"), skeleton_tokens("enver"));
+    }
+
+    #[test]
+    fn spellings_fold_only_what_writers_confuse() {
+        let spelled = |s: &str| skeleton_tokens(s).join(" ") + "/" + &spelling(s);
+        assert_eq!(spelling(&to_latin("ياسىن")), spelling("yasin"));
+        assert_eq!(spelling(&to_latin("ясин")), spelling("yasin"));
+        assert_eq!(spelling(&to_latin("әхмәт")), spelling("exmet"));
+        assert_eq!(spelling("ehmet"), spelling("exmet"));
+        assert_eq!(spelling("enver"), spelling("enwer"));
+        assert_ne!(spelling("yasin"), spelling("hesen"));
+        assert_ne!(spelling("exmet"), spelling("emet"));
+        // The Turkish-style v and the Cyrillic җ reach the skeleton too.
+        assert_eq!(spelled("davut"), spelled("dawut"));
+        assert_eq!(skeleton_tokens("enver"), skeleton_tokens("anwar"));
+        assert_eq!(
+            skeleton_tokens(&to_latin("җаппар")),
+            skeleton_tokens("jappar")
+        );
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub(crate) struct Word {
     pub cantonese_split: Option<Vec<String>>,
     /// Its Uyghur consonant skeleton.
     pub skeleton: String,
+    /// Its Uyghur spelling with vowels folded (see [`uyghur::spelling`]).
+    pub spelling: String,
     /// A common English given name.
     pub given_name: bool,
     /// Part of a Chinese name: a Hong Kong syllable or pinyin.
@@ -50,6 +52,7 @@ impl Word {
             cantonese,
             cantonese_surname: cantonese::joined_surname(text),
             skeleton: uyghur::skeleton_once(text),
+            spelling: uyghur::spelling(text),
             given_name: english::is_given_name(text),
             chinese: cantonese_syllable || chinese::segment(text).is_some(),
         }

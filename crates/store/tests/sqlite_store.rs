@@ -692,3 +692,39 @@ fn import_writes_in_file_order() {
         .unwrap();
     assert_eq!(linked.records.len(), 1);
 }
+
+/// Keys made by older name rules are made again when the store opens with
+/// newer ones, so that a better rule reaches the people already stored;
+/// an up-to-date store is left as it is.
+#[test]
+fn name_keys_are_made_again_when_the_rules_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vigil.sqlite3");
+    let id = {
+        let store = SqliteStore::open(&path).unwrap();
+        store.create(None, person("何伟娜"), "t").unwrap().id
+    };
+    let feed = |store: &SqliteStore| {
+        let mut entries = Vec::new();
+        store.name_keys_since(0, &mut |e| entries.push(e)).unwrap();
+        entries
+    };
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute("UPDATE person_name_keys SET keys = 'Pstale'", [])
+            .unwrap();
+        conn.execute("UPDATE name_rules SET version = 1", [])
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let entries = feed(&store);
+    assert_eq!(entries.len(), 2, "the new keys follow the old ones");
+    let latest = entries.last().unwrap();
+    assert_eq!(latest.person, id);
+    let keys = latest.keys.as_deref().unwrap();
+    assert_eq!(keys, vigil_names::encode_keys(&["何伟娜".to_string()]));
+    assert!(keys.contains("The2 wei3 na4"), "tones: {keys}");
+    drop(store);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(feed(&store).len(), 2, "nothing to make again");
+}

@@ -81,6 +81,7 @@ impl SqliteStore {
         writer.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         writer.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut writer)?;
+        refresh_name_keys(&mut writer)?;
         let vocabularies = load_vocabularies(&writer)?;
         Ok(SqliteStore {
             path,
@@ -475,6 +476,60 @@ impl Feeds {
         self.name_keys.clear();
         Ok(())
     }
+}
+
+/// Makes every person's name keys again when they were made by other name
+/// rules than this build's (`vigil_names::RULES_VERSION`): a better rule
+/// must reach the people already stored, not only those written after it.
+/// The new keys are appended to the feed, which the name index follows, in
+/// one transaction: an interrupted refresh is made again on the next open.
+fn refresh_name_keys(conn: &mut Connection) -> Result<(), StoreError> {
+    let made_by: i64 = conn.query_row("SELECT version FROM name_rules", [], |r| r.get(0))?;
+    if made_by == i64::from(vigil_names::RULES_VERSION) {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    let mut feeds = Feeds::holding(FEED_ROWS * 16);
+    let mut people = 0u64;
+    {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE kind = 'person' ORDER BY rowid"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let record = RawRecord::from_row(row)?.into_record()?;
+            let mut body = record.body;
+            let row = Row::of(&mut body);
+            if let Some(n) = row.derived.name_keys {
+                feeds.name_keys.push(NameKeysRow {
+                    person: record.id,
+                    keys: n.keys,
+                    birth_year: n.birth_year,
+                    sex: n.sex,
+                    place: n.place,
+                    confidentiality: row.confidentiality,
+                    protected: n.protected,
+                });
+                people += 1;
+            }
+            if feeds.name_keys.len() >= feeds.hold {
+                feeds.write(&tx)?;
+            }
+        }
+    }
+    feeds.write(&tx)?;
+    tx.execute(
+        "UPDATE name_rules SET version = ?1",
+        [i64::from(vigil_names::RULES_VERSION)],
+    )?;
+    tx.commit()?;
+    tracing::info!(
+        people,
+        from = made_by,
+        to = vigil_names::RULES_VERSION,
+        "name keys made again with this build's name rules"
+    );
+    Ok(())
 }
 
 /// Notes a write in the change feed that derived indexes follow.

@@ -229,6 +229,13 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE person_name_keys ADD COLUMN place TEXT;
     "#,
+    // 9: which version of the name rules (`vigil_names::RULES_VERSION`)
+    // made the keys in `person_name_keys`; the store makes them again when
+    // the rules change. Keys written so far came from the first rules.
+    r#"
+    CREATE TABLE name_rules (version INTEGER NOT NULL);
+    INSERT INTO name_rules (version) VALUES (1);
+    "#,
 ];
 
 /// Brings the database up to the newest schema this build knows.
