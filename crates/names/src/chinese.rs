@@ -55,8 +55,20 @@ const GIVEN_NAME_READINGS: [(char, &str); 1] = [('晟', "sheng")];
 /// first one with its surname reading, the others with their given-name
 /// reading), other words stay as they are.
 pub fn pinyin_tokens(normal: &str) -> Vec<String> {
+    read(normal, false).0
+}
+
+/// [`pinyin_tokens`], and for a Chinese name (see [`is_chinese_name`]) the
+/// same syllables with tone numbers (5: the neutral tone), read in one
+/// pass: converting to simplified characters is the dear part.
+pub fn pinyin_and_tones(normal: &str) -> (Vec<String>, Option<Vec<String>>) {
+    read(normal, is_chinese_name(normal))
+}
+
+fn read(normal: &str, with_tones: bool) -> (Vec<String>, Option<Vec<String>>) {
     let simplified = zhconv::zhconv(normal, zhconv::Variant::ZhHans);
     let mut tokens = Vec::new();
+    let mut toned = with_tones.then(Vec::new);
     let mut first_han = true;
     for word in simplified.split(' ') {
         let mut latin = String::new();
@@ -72,11 +84,28 @@ pub fn pinyin_tokens(normal: &str) -> Vec<String> {
                 };
                 let special = table.iter().find(|(h, _)| *h == c).map(|(_, r)| *r);
                 first_han = false;
+                let reading = match special {
+                    Some(plain) => c
+                        .to_pinyin_multi()
+                        .and_then(|m| m.into_iter().find(|p| p.plain() == plain)),
+                    None => c.to_pinyin(),
+                };
                 // ü is written u in names: Lü Pin is as often Lu Pin.
-                let reading = || c.to_pinyin().map(|p| p.plain().replace(['ü', 'v'], "u"));
-                match special.map(str::to_string).or_else(reading) {
-                    Some(reading) => tokens.push(reading),
-                    None => tokens.push(c.to_string()),
+                let plain = special
+                    .map(str::to_string)
+                    .or_else(|| reading.map(|p| p.plain().replace(['ü', 'v'], "u")));
+                tokens.push(plain.unwrap_or_else(|| c.to_string()));
+                if let Some(toned) = &mut toned {
+                    match reading {
+                        Some(p) => {
+                            let mut t = p.with_tone_num_end().replace(['ü', 'v'], "u");
+                            if !t.ends_with(|d: char| d.is_ascii_digit()) {
+                                t.push('5');
+                            }
+                            toned.push(t);
+                        }
+                        None => return (tokens, None),
+                    }
                 }
             } else {
                 latin.push(c);
@@ -86,7 +115,7 @@ pub fn pinyin_tokens(normal: &str) -> Vec<String> {
             tokens.push(latin);
         }
     }
-    tokens
+    (tokens, toned)
 }
 
 /// The pinyin key of a name's syllables, and for a Chinese name of three
@@ -104,36 +133,6 @@ pub fn pinyin_keys(normal: &str, syllables: &[String]) -> Vec<Key> {
 /// transcription of a Uyghur or Tibetan one (伊力哈木·土赫提).
 pub fn is_chinese_name(normal: &str) -> bool {
     !normal.contains(' ') && (2..=4).contains(&normal.chars().count()) && normal.chars().all(is_han)
-}
-
-/// The toned pinyin of a Chinese name (see [`is_chinese_name`]), read as
-/// [`pinyin_tokens`] reads it, with tone numbers (5: the neutral tone).
-pub fn toned_tokens(normal: &str) -> Option<Vec<String>> {
-    if !is_chinese_name(normal) {
-        return None;
-    }
-    let simplified = zhconv::zhconv(normal, zhconv::Variant::ZhHans);
-    let mut out = Vec::new();
-    for (i, c) in simplified.chars().enumerate() {
-        let table: &[(char, &str)] = if i == 0 {
-            &SURNAME_READINGS
-        } else {
-            &GIVEN_NAME_READINGS
-        };
-        let reading = match table.iter().find(|(h, _)| *h == c) {
-            Some((_, plain)) => c
-                .to_pinyin_multi()?
-                .into_iter()
-                .find(|p| p.plain() == *plain)?,
-            None => c.to_pinyin()?,
-        };
-        let mut toned = reading.with_tone_num_end().replace(['ü', 'v'], "u");
-        if !toned.ends_with(|d: char| d.is_ascii_digit()) {
-            toned.push('5');
-        }
-        out.push(toned);
-    }
-    Some(out)
 }
 
 /// Every toneless pinyin syllable, collected from the readings of the
@@ -211,11 +210,13 @@ mod tests {
 
     #[test]
     fn names_are_read_with_their_tones() {
-        assert_eq!(toned_tokens("何伟娜").unwrap(), ["he2", "wei3", "na4"]);
-        assert_eq!(toned_tokens("賀偉娜").unwrap(), ["he4", "wei3", "na4"]);
-        assert_eq!(toned_tokens("曾健超").unwrap()[0], "zeng1");
-        assert_eq!(toned_tokens("吕小娟").unwrap()[0], "lu3");
-        assert_eq!(toned_tokens("伊力哈木 土赫提"), None);
+        let toned = |s: &str| pinyin_and_tones(s).1;
+        assert_eq!(toned("何伟娜").unwrap(), ["he2", "wei3", "na4"]);
+        assert_eq!(toned("賀偉娜").unwrap(), ["he4", "wei3", "na4"]);
+        assert_eq!(toned("曾健超").unwrap()[0], "zeng1");
+        assert_eq!(toned("吕小娟").unwrap()[0], "lu3");
+        assert_eq!(toned("伊力哈木 土赫提"), None);
+        assert_eq!(pinyin_and_tones("曾健超").0, pinyin_tokens("曾健超"));
     }
 
     #[test]

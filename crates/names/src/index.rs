@@ -198,7 +198,12 @@ fn encoded_keys_of(name: &str) -> Rc<Vec<String>> {
     fn encoded(name: &str) -> Vec<String> {
         keys(name)
             .into_iter()
-            .map(|k| format!("{}{}", space_code(k.rule.space()), k.text))
+            .map(|k| {
+                let mut line = String::with_capacity(k.text.len() + 1);
+                line.push(space_code(k.rule.space()));
+                line.push_str(&k.text);
+                line
+            })
             .collect()
     }
     if name.is_ascii() {

@@ -256,12 +256,16 @@ pub fn keys(name: &str) -> Vec<Key> {
         keys.push(k);
     }
     if chinese::has_han(&normal) {
-        let syllables = chinese::pinyin_tokens(&normal);
+        let (syllables, toned) = chinese::pinyin_and_tones(&normal);
         keys.extend(chinese::pinyin_keys(&normal, &syllables));
-        keys.extend(chinese::toned_tokens(&normal).and_then(|t| refine::tones_key(&t)));
+        keys.extend(toned.and_then(|t| refine::tones_key(&t)));
         keys.extend(tibetan::key_from_syllables(&syllables));
         keys.extend(cantonese::keys_from_han(&normal));
-        let parts: Vec<Vec<String>> = normal.split(' ').map(chinese::pinyin_tokens).collect();
+        let parts: Vec<Vec<String>> = if normal.contains(' ') {
+            normal.split(' ').map(chinese::pinyin_tokens).collect()
+        } else {
+            vec![syllables]
+        };
         keys.extend(Key::from_tokens(
             Rule::UyghurSkeleton,
             uyghur::skeleton_of_syllables(&parts),
@@ -290,10 +294,13 @@ pub fn keys(name: &str) -> Vec<Key> {
             Rule::UyghurSkeleton,
             words.iter().map(|w| w.skeleton.as_str()).collect(),
         ));
-        keys.extend(Key::from_strs(
-            Rule::UyghurSpelling,
-            words.iter().map(|w| w.spelling.as_str()).collect(),
-        ));
+        // A name read as Chinese has finer keys than a Uyghur spelling.
+        if pinyin.is_none() && !words.iter().all(|w| w.chinese) {
+            keys.extend(Key::from_strs(
+                Rule::UyghurSpelling,
+                words.iter().map(|w| w.spelling.as_str()).collect(),
+            ));
+        }
         keys.extend(refine::latin_tones(&normal).and_then(|t| refine::tones_key(&t)));
     }
     keys.sort();

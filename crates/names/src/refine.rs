@@ -15,6 +15,9 @@ use crate::{latin, Key, Rule};
 /// Zhang are rotations of each other; Zhang Wei-jing is not. Two syllables
 /// have no order that a rotation keeps, so only three or more count.
 pub(crate) fn order_key(tokens: &[&str]) -> Option<Key> {
+    if tokens.len() < 3 {
+        return None;
+    }
     let tokens: Vec<&str> = tokens.iter().copied().filter(|t| !t.is_empty()).collect();
     (tokens.len() >= 3).then(|| Key {
         rule: Rule::NameOrder,
@@ -33,22 +36,32 @@ pub(crate) fn tones_key(syllables: &[String]) -> Option<Key> {
 }
 
 fn smallest_rotation(tokens: &[&str]) -> String {
-    (0..tokens.len())
-        .map(|start| {
-            let mut rotated: Vec<&str> = Vec::with_capacity(tokens.len());
-            rotated.extend_from_slice(&tokens[start..]);
-            rotated.extend_from_slice(&tokens[..start]);
-            rotated
-        })
-        .min()
-        .map(|r| r.join(" "))
-        .unwrap_or_default()
+    let rotation = |start: usize| tokens[start..].iter().chain(&tokens[..start]);
+    let best = (1..tokens.len()).fold(0, |best, start| {
+        if rotation(start).lt(rotation(best)) {
+            start
+        } else {
+            best
+        }
+    });
+    let mut out = String::new();
+    for (i, token) in rotation(best).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(token);
+    }
+    out
 }
 
 /// The toned syllables of a Latin name, when every word carries tones
 /// (marks, "Wěinà", or numbers, "wei3na4"); `None` otherwise. A syllable
 /// left unmarked in a marked word is in the neutral tone, 5.
 pub(crate) fn latin_tones(normal: &str) -> Option<Vec<String>> {
+    // Most names have neither marks nor digits: no need to look closer.
+    if normal.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ') {
+        return None;
+    }
     let mut out = Vec::new();
     for word in normal.split(' ').filter(|w| !w.is_empty()) {
         out.extend(word_tones(word)?);
@@ -97,7 +110,7 @@ fn word_tones(word: &str) -> Option<Vec<String>> {
         let mut start = 0;
         for (end, tone) in numbers {
             let syllables = latin::as_pinyin(letters.get(start..end)?)?;
-            let last = syllables.len() - 1;
+            let last = syllables.len().checked_sub(1)?;
             for (i, syllable) in syllables.into_iter().enumerate() {
                 let tone = if i == last { tone } else { '5' };
                 toned.push(format!("{syllable}{tone}"));
@@ -139,5 +152,9 @@ mod tests {
         assert_eq!(tones("lv3 xiao3 juan1").unwrap(), ["lu3", "xiao3", "juan1"]);
         assert_eq!(tones("He Weina"), None, "no tones, no toned key");
         assert_eq!(tones("Hé Weina"), None, "every word must carry tones");
+        for odd in ["12", "1", "a1b2", "<script>1", "́", "x9", "ǎ1ǎ"] {
+            let _ = tones(odd);
+        }
+        assert_eq!(tones("12"), None);
     }
 }
