@@ -143,8 +143,9 @@ pub enum Rule {
     /// Pinyin with its tones, from a query written with tone marks or
     /// numbers: ranks 何伟娜 above 贺伟娜 for "Hé Wěinà".
     PinyinTones,
-    /// A Uyghur name's letters with only its vowels folded: ranks Yasin
-    /// Exmet above Hesen Emet, whose skeleton is the same.
+    /// A Uyghur name's letters with only its vowels and the spellings'
+    /// habits folded: Yasin Exmet meets ياسىن ئەخمەت more strongly than
+    /// Hesen Emet, whose skeleton is the same.
     UyghurSpelling,
 }
 
@@ -162,7 +163,7 @@ impl Rule {
             Rule::EnglishName => "same English name and surname",
             Rule::NameOrder => "same syllables in the same order",
             Rule::PinyinTones => "same pinyin tones",
-            Rule::UyghurSpelling => "same Uyghur spelling",
+            Rule::UyghurSpelling => "Uyghur name across scripts, spelled alike",
         }
     }
 }
@@ -176,17 +177,19 @@ pub enum Space {
     Pinyin,
     Cantonese,
     Skeleton,
+    /// A Uyghur name's letters with only vowels and the spellings' habits
+    /// folded: finer than its skeleton.
+    Spelling,
     /// Refinements: keys that only ever meet where a coarser key met too,
     /// so they rank people who already matched and never find anyone.
     Ordered,
     Toned,
-    Spelling,
 }
 
 impl Space {
     /// A space of refinements (see [`Space::Ordered`]).
     pub fn refines(self) -> bool {
-        matches!(self, Space::Ordered | Space::Toned | Space::Spelling)
+        matches!(self, Space::Ordered | Space::Toned)
     }
 }
 

@@ -1,10 +1,9 @@
 //! Refinements: keys that tell apart people who already met on a coarser
 //! key. Bags of tokens let "Zhang Jingwei" find 张晶伟 written in any
-//! order, but they also make 张晶伟 and 张伟晶, 何伟娜 and 贺伟娜, or
-//! Yasin Exmet and Hesen Emet indistinguishable. Among ten million people
-//! a query can meet hundreds of such equals; these keys put the one whose
-//! syllables are in the same order, whose tones are the same, or whose
-//! Uyghur spelling is the same, first.
+//! order, but they also make 张晶伟 and 张伟晶, or 何伟娜 and 贺伟娜,
+//! indistinguishable. Among ten million people a query can meet hundreds
+//! of such equals; these keys put the one whose syllables are in the same
+//! order, or whose tones are the same, first.
 
 use unicode_normalization::UnicodeNormalization;
 
