@@ -172,7 +172,7 @@ pub(crate) fn key_from_latin(words: &[Rc<Word>]) -> Vec<Key> {
 }
 
 /// [`key_from_latin`] with given names written as one word split into
-/// their syllables (Wong Chifung is Wong Chi-fung); `None` when no word
+/// their syllables (Wong Chifung is Wong Chi-fung); none when no word
 /// splits.
 pub(crate) fn key_from_joined_latin(words: &[Rc<Word>]) -> Vec<Key> {
     key_with(words, true)

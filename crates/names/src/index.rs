@@ -100,7 +100,6 @@ fn weight(space: Space) -> f32 {
         // often the Mandarin: where both meet, the pinyin reading ranks first.
         Space::Cantonese => 0.88,
         Space::Skeleton => 0.6,
-        // Refinements rank, they do not score (see `Space::refines`).
         // A Uyghur name spelled alike (only vowels and the spellings'
         // habits folded) says more than its consonants, and more than an
         // exact spelling one letter away (Turğun is Turghun, not Tursun);

@@ -11,9 +11,11 @@
 //! script (བསྟན་འཛིན་རྒྱ་མཚོ, Tenzin Gyatso, 丹增嘉措) and an English given
 //! name beside a Chinese one (Joshua Wong) have rules of their own.
 //!
-//! Keys are bags of tokens (sorted, so name order does not matter).
-//! [`NameIndex`] finds people by key and scores them; birth year and sex,
-//! where both sides have them, raise a score or keep two people apart.
+//! Keys are bags of tokens (sorted, so name order does not matter);
+//! refinements (the order of a Chinese name's syllables, its tones) rank
+//! people whose bags are equal. [`NameIndex`] finds people by key and
+//! scores them; birth year, sex and place, where both sides have them,
+//! raise a score or keep two people apart.
 
 mod cantonese;
 mod chinese;
