@@ -95,17 +95,18 @@ fn read(normal: &str, with_tones: bool) -> (Vec<String>, Option<Vec<String>>) {
                     .map(str::to_string)
                     .or_else(|| reading.map(|p| p.plain().replace(['ü', 'v'], "u")));
                 tokens.push(plain.unwrap_or_else(|| c.to_string()));
-                if let Some(toned) = &mut toned {
-                    match reading {
-                        Some(p) => {
-                            let mut t = p.with_tone_num_end().replace(['ü', 'v'], "u");
-                            if !t.ends_with(|d: char| d.is_ascii_digit()) {
-                                t.push('5');
-                            }
-                            toned.push(t);
+                // A character without a known reading leaves the name
+                // without tones; its plain syllables are read on.
+                match (&mut toned, reading) {
+                    (Some(toned), Some(p)) => {
+                        let mut t = p.with_tone_num_end().replace(['ü', 'v'], "u");
+                        if !t.ends_with(|d: char| d.is_ascii_digit()) {
+                            t.push('5');
                         }
-                        None => return (tokens, None),
+                        toned.push(t);
                     }
+                    (Some(_), None) => toned = None,
+                    (None, _) => {}
                 }
             } else {
                 latin.push(c);
@@ -217,6 +218,11 @@ mod tests {
         assert_eq!(toned("吕小娟").unwrap()[0], "lu3");
         assert_eq!(toned("伊力哈木 土赫提"), None);
         assert_eq!(pinyin_and_tones("曾健超").0, pinyin_tokens("曾健超"));
+        // 㐂 has no reading: no tones, and the syllables after it are
+        // still read.
+        let (plain, toned) = pinyin_and_tones("王㐂明");
+        assert_eq!(plain, ["wang", "㐂", "ming"]);
+        assert_eq!(toned, None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::{taiwan, Key, Rule};
 
 /// Drops tone marks and every other diacritic (ü becomes u), and tone
 /// numbers.
-fn fold(token: &str) -> String {
+pub(crate) fn fold(token: &str) -> String {
     token
         .nfd()
         .filter(|c| c.is_ascii_alphabetic())

@@ -151,6 +151,8 @@ mod tests {
         assert_eq!(tones("lv3 xiao3 juan1").unwrap(), ["lu3", "xiao3", "juan1"]);
         assert_eq!(tones("He Weina"), None, "no tones, no toned key");
         assert_eq!(tones("Hé Weina"), None, "every word must carry tones");
+        // Digits and marks where no syllable is must not panic (a tone
+        // number with nothing before it once did).
         for odd in ["12", "1", "a1b2", "<script>1", "́", "x9", "ǎ1ǎ"] {
             let _ = tones(odd);
         }

@@ -162,11 +162,7 @@ pub(crate) fn skeleton_once(word: &str) -> String {
 /// skeleton, so that among the many names with one skeleton (Yasin, Hesen
 /// and Hasan are all `sn`) the one spelled alike ranks first.
 pub(crate) fn spelling(word: &str) -> String {
-    let plain: String = word
-        .nfd()
-        .filter(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_lowercase()
+    let plain = crate::latin::fold(word)
         .replace("kh", "h")
         .replace("gh", "g")
         .replace("jiang", "jan");

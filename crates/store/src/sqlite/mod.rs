@@ -18,7 +18,7 @@ use vigil_model::{
     ValidationErrors, Vocabularies,
 };
 
-use self::derive::{derive, join_identifying, links_of, split_identifying, Derived};
+use self::derive::{derive, join_identifying, links_of, split_identifying, Derived, NameKeys};
 use crate::accounts::{
     hash_password, new_secret, new_token, token_digest, verify_password, MIN_PASSWORD_CHARS,
 };
@@ -364,15 +364,7 @@ fn put_record(
     }
     feeds.changes.push(id);
     if let Some(n) = &d.name_keys {
-        feeds.name_keys.push(NameKeysRow {
-            person: id,
-            keys: n.keys.clone(),
-            birth_year: n.birth_year,
-            sex: n.sex.clone(),
-            place: n.place.clone(),
-            confidentiality: row.confidentiality,
-            protected: n.protected,
-        });
+        feeds.push_name_keys(id, n, row.confidentiality);
     }
     if feeds.changes.len() >= feeds.hold {
         feeds.write(tx)?;
@@ -405,6 +397,18 @@ struct NameKeysRow {
 const FEED_ROWS: usize = 64;
 
 impl Feeds {
+    fn push_name_keys(&mut self, person: RecordId, n: &NameKeys, confidentiality: i64) {
+        self.name_keys.push(NameKeysRow {
+            person,
+            keys: n.keys.clone(),
+            birth_year: n.birth_year,
+            sex: n.sex.clone(),
+            place: n.place.clone(),
+            confidentiality,
+            protected: n.protected,
+        });
+    }
+
     /// Feeds written with each record.
     fn immediate() -> Feeds {
         Feeds::holding(1)
@@ -498,18 +502,9 @@ fn refresh_name_keys(conn: &mut Connection) -> Result<(), StoreError> {
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let record = RawRecord::from_row(row)?.into_record()?;
-            let mut body = record.body;
-            let row = Row::of(&mut body);
-            if let Some(n) = row.derived.name_keys {
-                feeds.name_keys.push(NameKeysRow {
-                    person: record.id,
-                    keys: n.keys,
-                    birth_year: n.birth_year,
-                    sex: n.sex,
-                    place: n.place,
-                    confidentiality: row.confidentiality,
-                    protected: n.protected,
-                });
+            if let Some(n) = derive(&record.body).name_keys {
+                let confidentiality = i64::from(record.body.confidentiality().rank());
+                feeds.push_name_keys(record.id, &n, confidentiality);
                 people += 1;
             }
             if feeds.name_keys.len() >= feeds.hold {
