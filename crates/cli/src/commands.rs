@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use vigil_ingest::{CsvWriter, JsonlWriter, ReadOptions, RecordReader};
 use vigil_model::Kind;
+use vigil_store::prelude::*;
 use vigil_store::{ImportItem, ImportOutcome, ImportProblem, Role, SqliteStore, Store, StoreError};
 
 use crate::{Bind, DataDir, ExportArgs, ExportFormat, ImportArgs};

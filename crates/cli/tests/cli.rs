@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use vigil_store::prelude::*;
 
 use serde_json::Value;
 
@@ -575,7 +576,7 @@ const DUPLICATES_JSONL: &str = concat!(
 
 #[test]
 fn duplicates_scan_and_auto_merge() {
-    use vigil_store::{Decision, SqliteStore, Store};
+    use vigil_store::{Decision, SqliteStore};
     let tmp = tempfile::tempdir().unwrap();
     let data = init(tmp.path());
     let file = write(tmp.path(), "people.jsonl", DUPLICATES_JSONL);

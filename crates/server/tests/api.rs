@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
+use vigil_store::prelude::*;
 use vigil_store::{Role, SqliteStore, Store};
 
 struct Server {

@@ -14,6 +14,7 @@ use reqwest::{redirect, Client, StatusCode};
 use serde_json::{json, Value};
 use vigil_evidence::{BlobStore, Limits, WorkerCommand};
 use vigil_model::{Body, Confidentiality, Kind, Paragraph, RecordId};
+use vigil_store::prelude::*;
 use vigil_store::{DocumentText, NewDocument, Role, SqliteStore, Store};
 
 const PASSWORD: &str = "correct horse battery staple";

@@ -1,7 +1,10 @@
 //! The record store: where vigil keeps every version of every record.
 //!
-//! [`Store`] is the interface the server and the CLI program against; it is
-//! small on purpose so that a PostgreSQL implementation can satisfy it later.
+//! The interface is cut by role: [`Records`], [`Bulk`] (import and
+//! export), [`VocabularyTerms`], [`Documents`], [`ChangeFeeds`],
+//! [`Accounts`] and [`Identities`], each small, so that a caller names what
+//! it needs and a second implementation (PostgreSQL, an encrypting layer)
+//! can be written and tested one role at a time. [`Store`] is their union.
 //! [`SqliteStore`] is the embedded default: one file on disk, WAL journal,
 //! one writer and a few readers, migrations run when it opens.
 //!
@@ -122,8 +125,9 @@ pub struct Summary {
     pub recent: Vec<(Kind, RecordId, String)>,
 }
 
-/// The operations vigil needs from a database.
-pub trait Store: Send + Sync {
+/// Records: create, read, update and delete them, list and filter them,
+/// read their history, count them.
+pub trait Records: Send + Sync {
     /// Creates a record, with the given id if any (an import keeping ids),
     /// else a new one.
     fn create(&self, id: Option<RecordId>, body: Body, actor: &str) -> Result<Record, StoreError>;
@@ -156,6 +160,38 @@ pub trait Store: Send + Sync {
     /// A number that changes whenever any record changes, so that derived
     /// views can be cached until then.
     fn generation(&self) -> u64;
+}
+
+/// Records in bulk: imports and exports.
+pub trait Bulk: Send + Sync {
+    /// Imports records all or nothing. Each item is created, updated (when it
+    /// differs from the stored version) or left unchanged. Any problem, or
+    /// `dry_run`, rolls everything back; the outcome lists every problem.
+    /// `items` is `Send` so that an implementation may read and prepare
+    /// items on one core while it writes on another.
+    fn import(
+        &self,
+        items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
+        dry_run: bool,
+        actor: &str,
+    ) -> Result<ImportOutcome, StoreError>;
+    /// Streams every live record of the given kinds, in dependency order
+    /// then id order, to `sink`. Memory use does not grow with the store.
+    fn export(
+        &self,
+        kinds: &[Kind],
+        sink: &mut dyn FnMut(Record) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError>;
+}
+
+/// The shipped vocabularies and the terms administrators added.
+pub trait VocabularyTerms: Send + Sync {
+    fn vocabularies(&self) -> Result<Vocabularies, StoreError>;
+    fn add_term(&self, vocabulary: &str, term: Term, actor: &str) -> Result<(), StoreError>;
+}
+
+/// Documents received and their paragraphs (the bytes are kept elsewhere).
+pub trait Documents: Send + Sync {
     /// Keeps a received document and its paragraphs, in one transaction.
     /// The same bytes again find the document kept before (`false`); one
     /// whose text could not be read before takes the text read now.
@@ -174,6 +210,10 @@ pub trait Store: Send + Sync {
         limit: u64,
     ) -> Result<Vec<vigil_model::Document>, StoreError>;
     fn paragraphs(&self, document: RecordId) -> Result<Vec<vigil_model::Paragraph>, StoreError>;
+}
+
+/// The append-only feeds that indexes held outside the store follow.
+pub trait ChangeFeeds: Send + Sync {
     /// Writes of records and documents after change number `after`, oldest
     /// first, at most `limit`; returns the last change number seen. Derived
     /// indexes (full-text search) follow the store with it.
@@ -194,29 +234,10 @@ pub trait Store: Send + Sync {
         after: u64,
         sink: &mut dyn FnMut(NameKeysEntry),
     ) -> Result<u64, StoreError>;
+}
 
-    /// Imports records all or nothing. Each item is created, updated (when it
-    /// differs from the stored version) or left unchanged. Any problem, or
-    /// `dry_run`, rolls everything back; the outcome lists every problem.
-    /// `items` is `Send` so that an implementation may read and prepare
-    /// items on one core while it writes on another.
-    fn import(
-        &self,
-        items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
-        dry_run: bool,
-        actor: &str,
-    ) -> Result<ImportOutcome, StoreError>;
-    /// Streams every live record of the given kinds, in dependency order
-    /// then id order, to `sink`. Memory use does not grow with the store.
-    fn export(
-        &self,
-        kinds: &[Kind],
-        sink: &mut dyn FnMut(Record) -> Result<(), StoreError>,
-    ) -> Result<u64, StoreError>;
-
-    fn vocabularies(&self) -> Result<Vocabularies, StoreError>;
-    fn add_term(&self, vocabulary: &str, term: Term, actor: &str) -> Result<(), StoreError>;
-
+/// Accounts, their bearer tokens, passwords and browser sessions.
+pub trait Accounts: Send + Sync {
     fn create_user(&self, name: &str, role: Role) -> Result<User, StoreError>;
     fn user(&self, name: &str) -> Result<Option<User>, StoreError>;
     fn users(&self) -> Result<Vec<User>, StoreError>;
@@ -234,12 +255,14 @@ pub trait Store: Send + Sync {
     /// The user and CSRF token of a live session.
     fn session(&self, token: &str) -> Result<Option<(User, String)>, StoreError>;
     fn delete_session(&self, token: &str) -> Result<(), StoreError>;
+}
 
-    // Identity: which person records describe one person (see [`identity`]).
-
+/// Which person records describe one person (see [`identity`]): decisions,
+/// clusters, and the queue of likely duplicates.
+pub trait Identities: Send + Sync {
     /// Records a person's decision about two person records (`Same`,
-    /// `NotSame` or `Unsure`; `Undone` is [`Store::undo_decision`]). A `Same`
-    /// that would join two clusters kept apart by a `not_same`, or a
+    /// `NotSame` or `Unsure`; `Undone` is [`Identities::undo_decision`]). A
+    /// `Same` that would join two clusters kept apart by a `not_same`, or a
     /// `NotSame` between records joined through other merges, is
     /// [`StoreError::Refused`] and changes nothing.
     fn decide(
@@ -279,4 +302,26 @@ pub trait Store: Send + Sync {
     /// or a `not_same` holds between their clusters. One transaction;
     /// returns the merges made.
     fn auto_merge(&self) -> Result<Vec<AutoMerge>, StoreError>;
+}
+
+/// Everything vigil needs from a database: the union of the role traits.
+/// Callers that need one role take that trait; the server and the CLI hold
+/// an `Arc<dyn Store>`. Implemented for every type that implements all the
+/// roles.
+pub trait Store:
+    Records + Bulk + VocabularyTerms + Documents + ChangeFeeds + Accounts + Identities
+{
+}
+
+impl<T> Store for T where
+    T: Records + Bulk + VocabularyTerms + Documents + ChangeFeeds + Accounts + Identities
+{
+}
+
+/// The role traits, for `use vigil_store::prelude::*`: a trait's methods
+/// can only be called where the trait is in scope.
+pub mod prelude {
+    pub use crate::{
+        Accounts, Bulk, ChangeFeeds, Documents, Identities, Records, Store, VocabularyTerms,
+    };
 }

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 use vigil_model::{Body, Confidentiality, DocumentStatus, Kind, Paragraph};
-use vigil_store::{Change, DocumentText, NewDocument, SqliteStore, Store, StoreError};
+use vigil_store::prelude::*;
+use vigil_store::{Change, DocumentText, NewDocument, SqliteStore, StoreError};
 
 fn open() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();

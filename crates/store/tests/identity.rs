@@ -4,8 +4,9 @@
 
 use serde_json::json;
 use vigil_model::{Body, Kind, RecordId};
+use vigil_store::prelude::*;
 use vigil_store::{
-    CandidatePair, Decision, MatchReason, SqliteStore, Store, StoreError, AUTO_MERGE_SCORE,
+    CandidatePair, Decision, MatchReason, SqliteStore, StoreError, AUTO_MERGE_SCORE,
 };
 
 fn open() -> (tempfile::TempDir, SqliteStore) {

@@ -2,7 +2,8 @@
 
 use serde_json::json;
 use vigil_model::{Body, Confidentiality, Kind, RecordId};
-use vigil_store::{Filter, ImportItem, ImportProblem, Page, Role, SqliteStore, Store, StoreError};
+use vigil_store::prelude::*;
+use vigil_store::{Filter, ImportItem, ImportProblem, Page, Role, SqliteStore, StoreError};
 
 fn open() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();

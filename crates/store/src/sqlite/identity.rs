@@ -11,8 +11,8 @@ use vigil_model::{rfc3339, Kind, RecordId, ValidationErrors};
 use super::{id_from_blob, key, now, parse_time, SqliteStore};
 use crate::identity::{ordered, AUTO_MERGE_SCORE};
 use crate::{
-    AutoMerge, CandidatePair, Decision, Identity, IdentityEntry, MatchReason, QueuedPair,
-    StoreError,
+    AutoMerge, CandidatePair, Decision, Identities, Identity, IdentityEntry, MatchReason,
+    QueuedPair, StoreError,
 };
 
 type Pair = (RecordId, RecordId);
@@ -527,10 +527,8 @@ fn auto_merge(conn: &Connection) -> Result<Vec<AutoMerge>, StoreError> {
     Ok(merged)
 }
 
-/// The identity operations of [`crate::Store`], called from its
-/// implementation in `mod.rs`.
-impl SqliteStore {
-    pub(super) fn identity_decide(
+impl Identities for SqliteStore {
+    fn decide(
         &self,
         a: RecordId,
         b: RecordId,
@@ -541,7 +539,7 @@ impl SqliteStore {
         self.write_records(|tx| decide(tx, a, b, decision, note, actor))
     }
 
-    pub(super) fn identity_undo(
+    fn undo_decision(
         &self,
         a: RecordId,
         b: RecordId,
@@ -550,23 +548,23 @@ impl SqliteStore {
         self.write_records(|tx| undo(tx, a, b, actor))
     }
 
-    pub(super) fn identity_of(&self, id: RecordId) -> Result<Identity, StoreError> {
+    fn identity(&self, id: RecordId) -> Result<Identity, StoreError> {
         self.read(|conn| identity(conn, id))
     }
 
-    pub(super) fn identity_log_of(&self, id: RecordId) -> Result<Vec<IdentityEntry>, StoreError> {
+    fn identity_log(&self, id: RecordId) -> Result<Vec<IdentityEntry>, StoreError> {
         self.read(|conn| identity_log(conn, id))
     }
 
-    pub(super) fn identity_clusters(&self) -> Result<HashMap<RecordId, RecordId>, StoreError> {
+    fn clusters(&self) -> Result<HashMap<RecordId, RecordId>, StoreError> {
         self.read(clusters)
     }
 
-    pub(super) fn set_candidates(&self, pairs: Vec<CandidatePair>) -> Result<(), StoreError> {
+    fn set_duplicate_candidates(&self, pairs: Vec<CandidatePair>) -> Result<(), StoreError> {
         self.write(|tx| set_candidates(tx, pairs))
     }
 
-    pub(super) fn candidate_queue(
+    fn duplicate_queue(
         &self,
         offset: usize,
         limit: usize,
@@ -575,7 +573,7 @@ impl SqliteStore {
         self.read(|conn| queue(conn, offset, limit, unsure))
     }
 
-    pub(super) fn auto_merge_candidates(&self) -> Result<Vec<AutoMerge>, StoreError> {
+    fn auto_merge(&self) -> Result<Vec<AutoMerge>, StoreError> {
         self.write_records(|tx| auto_merge(tx))
     }
 }

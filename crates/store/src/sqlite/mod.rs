@@ -23,9 +23,9 @@ use crate::accounts::{
     hash_password, new_secret, new_token, token_digest, verify_password, MIN_PASSWORD_CHARS,
 };
 use crate::{
-    Change, Counts, Cursor, DocumentText, Filter, HistoryEntry, ImportItem, ImportOutcome,
-    ImportProblem, ListPage, NameKeysEntry, NewDocument, Operation, Page, Role, Session, Store,
-    StoreError, Summary, User,
+    Accounts, Bulk, Change, ChangeFeeds, Counts, Cursor, DocumentText, Documents, Filter,
+    HistoryEntry, ImportItem, ImportOutcome, ImportProblem, ListPage, NameKeysEntry, NewDocument,
+    Operation, Page, Records, Role, Session, StoreError, Summary, User, VocabularyTerms,
 };
 
 /// Page cache of the writer connection, in KiB (as SQLite's negative
@@ -568,7 +568,7 @@ fn like_escape(s: &str) -> String {
     out
 }
 
-impl Store for SqliteStore {
+impl Records for SqliteStore {
     fn create(
         &self,
         id: Option<RecordId>,
@@ -937,7 +937,9 @@ impl Store for SqliteStore {
     fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
+}
 
+impl Documents for SqliteStore {
     fn put_document(
         &self,
         document: NewDocument,
@@ -968,7 +970,9 @@ impl Store for SqliteStore {
     fn paragraphs(&self, document: RecordId) -> Result<Vec<Paragraph>, StoreError> {
         self.read(|conn| documents::paragraphs(conn, document))
     }
+}
 
+impl ChangeFeeds for SqliteStore {
     fn changes_since(
         &self,
         after: u64,
@@ -1005,7 +1009,9 @@ impl Store for SqliteStore {
             Ok(last)
         })
     }
+}
 
+impl Bulk for SqliteStore {
     fn import(
         &self,
         items: &mut (dyn Iterator<Item = Result<ImportItem, ImportProblem>> + Send),
@@ -1057,7 +1063,9 @@ impl Store for SqliteStore {
             result
         })
     }
+}
 
+impl VocabularyTerms for SqliteStore {
     fn vocabularies(&self) -> Result<Vocabularies, StoreError> {
         Ok((*self.vocab()).clone())
     }
@@ -1078,7 +1086,9 @@ impl Store for SqliteStore {
         *self.vocabularies.write().expect("vocabularies poisoned") = Arc::new(vocab);
         Ok(())
     }
+}
 
+impl Accounts for SqliteStore {
     fn create_user(&self, name: &str, role: Role) -> Result<User, StoreError> {
         let name = name.trim();
         if name.is_empty()
@@ -1244,49 +1254,6 @@ impl Store for SqliteStore {
             )?;
             Ok(())
         })
-    }
-
-    // Identity decisions and duplicates: in `identity.rs`.
-    fn decide(
-        &self,
-        a: RecordId,
-        b: RecordId,
-        decision: crate::Decision,
-        note: Option<&str>,
-        actor: &str,
-    ) -> Result<crate::IdentityEntry, StoreError> {
-        self.identity_decide(a, b, decision, note, actor)
-    }
-    fn undo_decision(
-        &self,
-        a: RecordId,
-        b: RecordId,
-        actor: &str,
-    ) -> Result<crate::IdentityEntry, StoreError> {
-        self.identity_undo(a, b, actor)
-    }
-    fn identity(&self, id: RecordId) -> Result<crate::Identity, StoreError> {
-        self.identity_of(id)
-    }
-    fn identity_log(&self, id: RecordId) -> Result<Vec<crate::IdentityEntry>, StoreError> {
-        self.identity_log_of(id)
-    }
-    fn clusters(&self) -> Result<HashMap<RecordId, RecordId>, StoreError> {
-        self.identity_clusters()
-    }
-    fn set_duplicate_candidates(&self, pairs: Vec<crate::CandidatePair>) -> Result<(), StoreError> {
-        self.set_candidates(pairs)
-    }
-    fn duplicate_queue(
-        &self,
-        offset: usize,
-        limit: usize,
-        unsure: bool,
-    ) -> Result<Vec<crate::QueuedPair>, StoreError> {
-        self.candidate_queue(offset, limit, unsure)
-    }
-    fn auto_merge(&self) -> Result<Vec<crate::AutoMerge>, StoreError> {
-        self.auto_merge_candidates()
     }
 }
 
