@@ -1,16 +1,13 @@
 //! Documents, their paragraphs, claims anchored in them, and the change
 //! feed, through the store's public interface on a real file.
 
+#[macro_use]
+mod common;
+
+use common::Harness;
 use serde_json::json;
 use vigil_model::{Body, Confidentiality, DocumentStatus, Kind, Paragraph};
-use vigil_store::prelude::*;
-use vigil_store::{Change, DocumentText, NewDocument, SqliteStore, StoreError};
-
-fn open() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("vigil.sqlite3")).unwrap();
-    (dir, store)
-}
+use vigil_store::{Change, DocumentText, NewDocument, StoreError};
 
 fn new_document(sha: &str) -> NewDocument {
     NewDocument {
@@ -40,9 +37,8 @@ fn text(paragraphs: &[&str]) -> DocumentText {
     }
 }
 
-#[test]
-fn the_same_bytes_are_one_document() {
-    let (_d, store) = open();
+fn the_same_bytes_are_one_document(h: &Harness) {
+    let store = h.open();
     let (doc, created) = store
         .put_document(new_document("ab"), text(&["One.", "Two."]), "ada")
         .unwrap();
@@ -59,9 +55,8 @@ fn the_same_bytes_are_one_document() {
     assert_eq!(store.paragraphs(doc.id).unwrap().len(), 2);
 }
 
-#[test]
-fn a_failed_extraction_keeps_the_document_and_its_reason() {
-    let (_d, store) = open();
+fn a_failed_extraction_keeps_the_document_and_its_reason(h: &Harness) {
+    let store = h.open();
     let (doc, _) = store
         .put_document(
             new_document("cd"),
@@ -79,9 +74,8 @@ fn a_failed_extraction_keeps_the_document_and_its_reason() {
     assert_eq!((doc.status, doc.error), (DocumentStatus::Extracted, None));
 }
 
-#[test]
-fn a_claim_quotes_the_paragraph_it_names_or_is_refused() {
-    let (_d, store) = open();
+fn a_claim_quotes_the_paragraph_it_names_or_is_refused(h: &Harness) {
+    let store = h.open();
     let source = store
         .create(
             None,
@@ -161,9 +155,8 @@ fn a_claim_quotes_the_paragraph_it_names_or_is_refused() {
     );
 }
 
-#[test]
-fn the_change_feed_lists_every_write_in_order() {
-    let (_d, store) = open();
+fn the_change_feed_lists_every_write_in_order(h: &Harness) {
+    let store = h.open();
     let start = store.changes_since(0, 100, &mut |_| {}).unwrap();
     let p = store
         .create(
@@ -194,3 +187,10 @@ fn the_change_feed_lists_every_write_in_order() {
         .unwrap();
     assert!(more.is_empty());
 }
+
+store_suite!(
+    the_same_bytes_are_one_document,
+    a_failed_extraction_keeps_the_document_and_its_reason,
+    a_claim_quotes_the_paragraph_it_names_or_is_refused,
+    the_change_feed_lists_every_write_in_order,
+);

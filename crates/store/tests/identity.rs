@@ -2,21 +2,17 @@
 //! can be undone, duplicate candidates and the automatic merge, on a real
 //! SQLite file.
 
+#[macro_use]
+mod common;
+
+use common::Harness;
 use serde_json::json;
 use vigil_model::{Body, Kind, RecordId};
 use vigil_store::prelude::*;
-use vigil_store::{
-    CandidatePair, Decision, MatchReason, SqliteStore, StoreError, AUTO_MERGE_SCORE,
-};
-
-fn open() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("vigil.sqlite3")).unwrap();
-    (dir, store)
-}
+use vigil_store::{CandidatePair, Decision, MatchReason, StoreError, AUTO_MERGE_SCORE};
 
 /// `n` people, oldest first (v7 ids grow with time).
-fn people(store: &SqliteStore, names: &[&str]) -> Vec<RecordId> {
+fn people(store: &dyn Store, names: &[&str]) -> Vec<RecordId> {
     names
         .iter()
         .map(|n| {
@@ -43,7 +39,7 @@ fn pair(a: RecordId, b: RecordId, score: f64, conflicts: &[&str]) -> CandidatePa
 
 /// Everything the identity operations can show: what a refused write must
 /// leave as it was.
-fn state(store: &SqliteStore, ids: &[RecordId]) -> String {
+fn state(store: &dyn Store, ids: &[RecordId]) -> String {
     let mut out = String::new();
     for &id in ids {
         out.push_str(&format!(
@@ -62,11 +58,12 @@ fn state(store: &SqliteStore, ids: &[RecordId]) -> String {
     out
 }
 
-#[test]
-fn same_is_transitive_and_the_oldest_record_stands_for_the_cluster() {
-    let (_d, store) = open();
-    let [a, b, c, d] = people(&store, &["黃之鋒", "WONG Chi-fung", "Joshua Wong", "Other"])[..]
-    else {
+fn same_is_transitive_and_the_oldest_record_stands_for_the_cluster(h: &Harness) {
+    let store = h.open();
+    let [a, b, c, d] = people(
+        &*store,
+        &["黃之鋒", "WONG Chi-fung", "Joshua Wong", "Other"],
+    )[..] else {
         panic!()
     };
     let g0 = store.generation();
@@ -99,10 +96,9 @@ fn same_is_transitive_and_the_oldest_record_stands_for_the_cluster() {
     assert!(log[0].seq > log[1].seq);
 }
 
-#[test]
-fn not_same_blocks_a_later_same_between_the_clusters() {
-    let (_d, store) = open();
-    let [a, b, c, d] = people(&store, &["周庭", "Agnes Chow", "鄒幸彤", "Chow Hang-tung"])[..]
+fn not_same_blocks_a_later_same_between_the_clusters(h: &Harness) {
+    let store = h.open();
+    let [a, b, c, d] = people(&*store, &["周庭", "Agnes Chow", "鄒幸彤", "Chow Hang-tung"])[..]
     else {
         panic!()
     };
@@ -112,7 +108,7 @@ fn not_same_blocks_a_later_same_between_the_clusters() {
         .decide(a, c, Decision::NotSame, Some("two activists"), "ed")
         .unwrap();
     let ids = [a, b, c, d];
-    let before = state(&store, &ids);
+    let before = state(&*store, &ids);
     let g = store.generation();
     // B and D are in those two clusters: refused, naming the pair in the way.
     let err = store.decide(b, d, Decision::Same, None, "ed").unwrap_err();
@@ -127,18 +123,18 @@ fn not_same_blocks_a_later_same_between_the_clusters() {
     );
     assert_eq!(
         before,
-        state(&store, &ids),
+        state(&*store, &ids),
         "a refused decision changes nothing"
     );
     assert_eq!(store.generation(), g);
     assert_eq!(store.identity(b).unwrap().not_same, vec![c, d]);
     // A `not_same` between records merged through others is refused.
-    let [e] = people(&store, &["Chow Hang Tung"])[..] else {
+    let [e] = people(&*store, &["Chow Hang Tung"])[..] else {
         panic!()
     };
     store.decide(d, e, Decision::Same, None, "ed").unwrap();
     let ids = [a, b, c, d, e];
-    let before = state(&store, &ids);
+    let before = state(&*store, &ids);
     let err = store
         .decide(c, e, Decision::NotSame, None, "ed")
         .unwrap_err();
@@ -146,7 +142,7 @@ fn not_same_blocks_a_later_same_between_the_clusters() {
         matches!(err, StoreError::Refused(ref m) if m.contains("undo")),
         "{err:?}"
     );
-    assert_eq!(before, state(&store, &ids));
+    assert_eq!(before, state(&*store, &ids));
     // Revoking the `not_same` lets the merge through.
     store.undo_decision(c, a, "ed").unwrap();
     store.decide(b, d, Decision::Same, None, "ed").unwrap();
@@ -158,10 +154,9 @@ fn not_same_blocks_a_later_same_between_the_clusters() {
     assert_eq!(store.identity(e).unwrap().canonical, b);
 }
 
-#[test]
-fn undoing_a_merge_splits_the_cluster_and_is_in_the_log() {
-    let (_d, store) = open();
-    let [a, b, c] = people(&store, &["Ilham Tohti", "伊力哈木·土赫提", "ئىلھام توختى"])[..]
+fn undoing_a_merge_splits_the_cluster_and_is_in_the_log(h: &Harness) {
+    let store = h.open();
+    let [a, b, c] = people(&*store, &["Ilham Tohti", "伊力哈木·土赫提", "ئىلھام توختى"])[..]
     else {
         panic!()
     };
@@ -183,18 +178,17 @@ fn undoing_a_merge_splits_the_cluster_and_is_in_the_log() {
     assert_eq!(log[0].decided_by, "ada");
     assert_eq!(store.identity_log(c).unwrap().len(), 3);
     // Nothing left to undo: refused, nothing written.
-    let before = state(&store, &[a, b, c]);
+    let before = state(&*store, &[a, b, c]);
     assert!(matches!(
         store.undo_decision(b, a, "ada"),
         Err(StoreError::NoDecision { .. })
     ));
-    assert_eq!(before, state(&store, &[a, b, c]));
+    assert_eq!(before, state(&*store, &[a, b, c]));
 }
 
-#[test]
-fn refused_decisions_leave_everything_as_it_was() {
-    let (_d, store) = open();
-    let [a, b] = people(&store, &["A", "B"])[..] else {
+fn refused_decisions_leave_everything_as_it_was(h: &Harness) {
+    let store = h.open();
+    let [a, b] = people(&*store, &["A", "B"])[..] else {
         panic!()
     };
     let source = store
@@ -209,7 +203,7 @@ fn refused_decisions_leave_everything_as_it_was() {
         )
         .unwrap()
         .id;
-    let before = state(&store, &[a, b]);
+    let before = state(&*store, &[a, b]);
     let unknown = RecordId::new();
     for (x, y, d) in [
         (a, a, Decision::Same),
@@ -219,13 +213,12 @@ fn refused_decisions_leave_everything_as_it_was() {
     ] {
         assert!(store.decide(x, y, d, None, "ed").is_err(), "{d}");
     }
-    assert_eq!(before, state(&store, &[a, b]));
+    assert_eq!(before, state(&*store, &[a, b]));
 }
 
-#[test]
-fn the_queue_leaves_out_what_is_decided_merged_or_kept_apart() {
-    let (_d, store) = open();
-    let ids = people(&store, &["p0", "p1", "p2", "p3", "p4", "p5", "p6"]);
+fn the_queue_leaves_out_what_is_decided_merged_or_kept_apart(h: &Harness) {
+    let store = h.open();
+    let ids = people(&*store, &["p0", "p1", "p2", "p3", "p4", "p5", "p6"]);
     let [p0, p1, p2, p3, p4, p5, p6] = ids[..] else {
         panic!()
     };
@@ -272,11 +265,10 @@ fn the_queue_leaves_out_what_is_decided_merged_or_kept_apart() {
     assert_eq!(pairs, [(p0, p1), (p2, p3), (p0, p2), (p5, p6)]);
 }
 
-#[test]
-fn automatic_merges_keep_to_their_rules() {
-    let (_d, store) = open();
+fn automatic_merges_keep_to_their_rules(h: &Harness) {
+    let store = h.open();
     let ids = people(
-        &store,
+        &*store,
         &["q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8"],
     );
     let [q0, q1, q2, q3, q4, q5, q6, q7, q8] = ids[..] else {
@@ -329,18 +321,25 @@ fn automatic_merges_keep_to_their_rules() {
     assert_eq!(store.identity(q3).unwrap().members, vec![q0, q1, q3, q8]);
 }
 
-#[test]
-fn decisions_survive_reopening() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("vigil.sqlite3");
+fn decisions_survive_reopening(h: &Harness) {
     let (a, b) = {
-        let store = SqliteStore::open(&path).unwrap();
-        let [a, b] = people(&store, &["A", "B"])[..] else {
+        let store = h.open();
+        let [a, b] = people(&*store, &["A", "B"])[..] else {
             panic!()
         };
         store.decide(a, b, Decision::Same, None, "ed").unwrap();
         (a, b)
     };
-    let store = SqliteStore::open(&path).unwrap();
+    let store = h.open();
     assert_eq!(store.identity(b).unwrap().canonical, a);
 }
+
+store_suite!(
+    same_is_transitive_and_the_oldest_record_stands_for_the_cluster,
+    not_same_blocks_a_later_same_between_the_clusters,
+    undoing_a_merge_splits_the_cluster_and_is_in_the_log,
+    refused_decisions_leave_everything_as_it_was,
+    the_queue_leaves_out_what_is_decided_merged_or_kept_apart,
+    automatic_merges_keep_to_their_rules,
+    decisions_survive_reopening,
+);

@@ -1,15 +1,13 @@
 //! The SQLite store through its public interface, on real files.
 
+#[macro_use]
+mod common;
+
+use common::Harness;
 use serde_json::json;
 use vigil_model::{Body, Confidentiality, Kind, RecordId};
 use vigil_store::prelude::*;
-use vigil_store::{Filter, ImportItem, ImportProblem, Page, Role, SqliteStore, StoreError};
-
-fn open() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("vigil.sqlite3")).unwrap();
-    (dir, store)
-}
+use vigil_store::{Filter, ImportItem, ImportProblem, Page, Role, StoreError};
 
 fn body(kind: Kind, value: serde_json::Value) -> Body {
     Body::from_json(kind, value).unwrap()
@@ -19,7 +17,7 @@ fn person(name: &str) -> Body {
     body(Kind::Person, json!({"names": [{"text": name}]}))
 }
 
-fn source(store: &SqliteStore) -> RecordId {
+fn source(store: &dyn Store) -> RecordId {
     store
         .create(
             None,
@@ -33,9 +31,8 @@ fn source(store: &SqliteStore) -> RecordId {
         .id
 }
 
-#[test]
-fn create_detects_scripts_and_reads_back() {
-    let (_d, store) = open();
+fn create_detects_scripts_and_reads_back(h: &Harness) {
+    let store = h.open();
     let b = body(
         Kind::Person,
         json!({"names": [{"text": "伊力哈木·土赫提"}, {"text": "Ilham Tohti"}, {"text": "ئىلھام توختى"}]}),
@@ -56,43 +53,8 @@ fn create_detects_scripts_and_reads_back() {
     );
 }
 
-#[test]
-fn identifying_fields_are_stored_apart_from_the_rest() {
-    let (dir, store) = open();
-    let b = body(
-        Kind::Person,
-        json!({"names": [{"text": "Witness A"}], "protected": true,
-        "contacts": [{"channel": "signal", "value": "+00 000"}], "ethnicity": "Uyghur"}),
-    );
-    let id = store.create(None, b, "t").unwrap().id;
-    drop(store);
-    let conn = raw_columns(dir.path());
-    let (plain, identifying) = conn(&id.to_string());
-    assert!(
-        !plain.contains("Witness A") && !plain.contains("+00 000"),
-        "{plain}"
-    );
-    assert!(plain.contains("Uyghur"));
-    assert!(identifying.contains("Witness A") && identifying.contains("+00 000"));
-}
-
-/// Reads the raw columns with a second, independent SQLite connection.
-fn raw_columns(dir: &std::path::Path) -> impl Fn(&str) -> (String, String) {
-    let conn = rusqlite::Connection::open(dir.join("vigil.sqlite3")).unwrap();
-    move |id: &str| {
-        let id: RecordId = id.parse().unwrap();
-        conn.query_row(
-            "SELECT body, identifying FROM records WHERE id = ?1",
-            [id.as_bytes()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap()
-    }
-}
-
-#[test]
-fn stale_update_is_refused_and_history_keeps_every_version() {
-    let (_d, store) = open();
+fn stale_update_is_refused_and_history_keeps_every_version(h: &Harness) {
+    let store = h.open();
     let r = store.create(None, person("Wang Quanzhang"), "a").unwrap();
     let v2 = store
         .update(Kind::Person, r.id, 1, person("王全璋"), "b")
@@ -116,9 +78,8 @@ fn stale_update_is_refused_and_history_keeps_every_version() {
     assert_eq!(history[1].written_by.as_deref(), Some("b"));
 }
 
-#[test]
-fn references_must_exist_and_block_deletion() {
-    let (_d, store) = open();
+fn references_must_exist_and_block_deletion(h: &Harness) {
+    let store = h.open();
     let ghost = RecordId::new();
     let event = body(
         Kind::Event,
@@ -146,9 +107,8 @@ fn references_must_exist_and_block_deletion() {
     assert!(history[1].record.is_none());
 }
 
-#[test]
-fn a_reference_to_the_wrong_kind_is_refused() {
-    let (_d, store) = open();
+fn a_reference_to_the_wrong_kind_is_refused(h: &Harness) {
+    let store = h.open();
     let p = store.create(None, person("x"), "t").unwrap();
     let event = body(
         Kind::Event,
@@ -162,9 +122,8 @@ fn a_reference_to_the_wrong_kind_is_refused() {
     }
 }
 
-#[test]
-fn filters_by_type_hierarchy_place_hierarchy_person_date_text_and_confidentiality() {
-    let (_d, store) = open();
+fn filters_by_type_hierarchy_place_hierarchy_person_date_text_and_confidentiality(h: &Harness) {
+    let store = h.open();
     let xj = store
         .create(
             None,
@@ -307,9 +266,8 @@ fn filters_by_type_hierarchy_place_hierarchy_person_date_text_and_confidentialit
     );
 }
 
-#[test]
-fn cursor_paging_visits_every_record_once() {
-    let (_d, store) = open();
+fn cursor_paging_visits_every_record_once(h: &Harness) {
+    let store = h.open();
     for i in 0..25 {
         store.create(None, person(&format!("p{i}")), "t").unwrap();
     }
@@ -341,10 +299,9 @@ fn item(id: RecordId, b: Body, line: u32) -> Result<ImportItem, ImportProblem> {
     })
 }
 
-#[test]
-fn import_is_all_or_nothing_and_idempotent() {
-    let (_d, store) = open();
-    let src = source(&store);
+fn import_is_all_or_nothing_and_idempotent(h: &Harness) {
+    let store = h.open();
+    let src = source(&*store);
     let a = RecordId::derived("a");
     let claim = RecordId::derived("claim");
     // The claim refers to a person that comes later in the same import.
@@ -402,9 +359,8 @@ fn import_is_all_or_nothing_and_idempotent() {
     assert_eq!(store.history(Kind::Person, a).unwrap().len(), 2);
 }
 
-#[test]
-fn import_reports_dangling_references_and_kind_clashes() {
-    let (_d, store) = open();
+fn import_reports_dangling_references_and_kind_clashes(h: &Harness) {
+    let store = h.open();
     let p = store.create(None, person("x"), "t").unwrap().id;
     let ghost = RecordId::derived("ghost");
     let items = vec![
@@ -426,11 +382,10 @@ fn import_reports_dangling_references_and_kind_clashes() {
     assert_eq!(outcome.problems[1].field.as_deref(), Some("/place"));
 }
 
-#[test]
-fn export_streams_in_dependency_order() {
-    let (_d, store) = open();
+fn export_streams_in_dependency_order(h: &Harness) {
+    let store = h.open();
     store.create(None, person("x"), "t").unwrap();
-    source(&store);
+    source(&*store);
     let mut kinds = Vec::new();
     let n = store
         .export(&Kind::ALL, &mut |r| {
@@ -442,12 +397,9 @@ fn export_streams_in_dependency_order() {
     assert_eq!(kinds, [Kind::Source, Kind::Person]);
 }
 
-#[test]
-fn tokens_authenticate_their_user_and_vocabulary_terms_persist() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("vigil.sqlite3");
+fn tokens_authenticate_their_user_and_vocabulary_terms_persist(h: &Harness) {
     {
-        let store = SqliteStore::open(&path).unwrap();
+        let store = h.open();
         store.create_user("ed", Role::Editor).unwrap();
         assert!(matches!(
             store.create_user("ed", Role::Admin),
@@ -465,7 +417,7 @@ fn tokens_authenticate_their_user_and_vocabulary_terms_persist() {
         .unwrap();
         store.add_term("event_type", term, "admin").unwrap();
     }
-    let store = SqliteStore::open(&path).unwrap();
+    let store = h.open();
     assert!(store
         .vocabularies()
         .unwrap()
@@ -479,9 +431,8 @@ fn tokens_authenticate_their_user_and_vocabulary_terms_persist() {
         .unwrap();
 }
 
-#[test]
-fn passwords_and_sessions() {
-    let (_d, store) = open();
+fn passwords_and_sessions(h: &Harness) {
+    let store = h.open();
     store.create_user("amina", Role::Editor).unwrap();
     assert!(matches!(
         store.set_password("amina", "short"),
@@ -523,9 +474,8 @@ fn passwords_and_sessions() {
     assert!(store.session(&expired.token).unwrap().is_none());
 }
 
-#[test]
-fn summary_counts_only_what_the_level_allows_and_knows_who_is_detained() {
-    let (_d, store) = open();
+fn summary_counts_only_what_the_level_allows_and_knows_who_is_detained(h: &Harness) {
+    let store = h.open();
     let region = store
         .create(
             None,
@@ -607,9 +557,8 @@ fn summary_counts_only_what_the_level_allows_and_knows_who_is_detained() {
 /// An import writes its feed rows many to a statement: every record is in
 /// the change feed and every person in the name-key feed, in import order,
 /// across full statements and the rows left over.
-#[test]
-fn import_feeds_hold_every_record_in_order() {
-    let (_d, store) = open();
+fn import_feeds_hold_every_record_in_order(h: &Harness) {
+    let store = h.open();
     let people: Vec<(RecordId, Body)> = (0..1_100)
         .map(|i| {
             let b = body(
@@ -650,9 +599,8 @@ fn import_feeds_hold_every_record_in_order() {
 /// An import follows the file's order, whatever it writes in bulk: a
 /// record given twice is created by its first line and changed by its
 /// second, and a record may point at one written just before it.
-#[test]
-fn import_writes_in_file_order() {
-    let (_d, store) = open();
+fn import_writes_in_file_order(h: &Harness) {
+    let store = h.open();
     let a = RecordId::derived("twice");
     let e = RecordId::derived("event");
     let mut items = vec![
@@ -694,38 +642,19 @@ fn import_writes_in_file_order() {
     assert_eq!(linked.records.len(), 1);
 }
 
-/// Keys made by older name rules are made again when the store opens with
-/// newer ones, so that a better rule reaches the people already stored;
-/// an up-to-date store is left as it is.
-#[test]
-fn name_keys_are_made_again_when_the_rules_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("vigil.sqlite3");
-    let id = {
-        let store = SqliteStore::open(&path).unwrap();
-        store.create(None, person("何伟娜"), "t").unwrap().id
-    };
-    let feed = |store: &SqliteStore| {
-        let mut entries = Vec::new();
-        store.name_keys_since(0, &mut |e| entries.push(e)).unwrap();
-        entries
-    };
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute("UPDATE person_name_keys SET keys = 'Pstale'", [])
-            .unwrap();
-        conn.execute("UPDATE name_rules SET version = 1", [])
-            .unwrap();
-    }
-    let store = SqliteStore::open(&path).unwrap();
-    let entries = feed(&store);
-    assert_eq!(entries.len(), 2, "the new keys follow the old ones");
-    let latest = entries.last().unwrap();
-    assert_eq!(latest.person, id);
-    let keys = latest.keys.as_deref().unwrap();
-    assert_eq!(keys, vigil_names::encode_keys(&["何伟娜".to_string()]));
-    assert!(keys.contains("The2 wei3 na4"), "tones: {keys}");
-    drop(store);
-    let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(feed(&store).len(), 2, "nothing to make again");
-}
+store_suite!(
+    create_detects_scripts_and_reads_back,
+    stale_update_is_refused_and_history_keeps_every_version,
+    references_must_exist_and_block_deletion,
+    a_reference_to_the_wrong_kind_is_refused,
+    filters_by_type_hierarchy_place_hierarchy_person_date_text_and_confidentiality,
+    cursor_paging_visits_every_record_once,
+    import_is_all_or_nothing_and_idempotent,
+    import_reports_dangling_references_and_kind_clashes,
+    export_streams_in_dependency_order,
+    tokens_authenticate_their_user_and_vocabulary_terms_persist,
+    passwords_and_sessions,
+    summary_counts_only_what_the_level_allows_and_knows_who_is_detained,
+    import_feeds_hold_every_record_in_order,
+    import_writes_in_file_order,
+);
