@@ -9,8 +9,9 @@ use vigil_model::{
     ValidationErrors,
 };
 
-use super::{id_from_blob, key, now, record_change};
-use crate::{Change, DocumentText, NewDocument, StoreError};
+use super::feeds::record_change;
+use super::{id_from_blob, key, now, SqliteStore};
+use crate::{Change, DocumentText, Documents, NewDocument, StoreError};
 
 /// Where a claim says its quote comes from.
 pub(crate) struct Anchor {
@@ -286,4 +287,37 @@ pub(crate) fn changes_since(
         });
     }
     Ok(last)
+}
+
+impl Documents for SqliteStore {
+    fn put_document(
+        &self,
+        document: NewDocument,
+        text: DocumentText,
+        actor: &str,
+    ) -> Result<(Document, bool), StoreError> {
+        let (doc, created) = self.write(|tx| put_document(tx, document, text, actor))?;
+        if created {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::Release);
+        }
+        Ok((doc, created))
+    }
+
+    fn document(&self, id: RecordId) -> Result<Option<Document>, StoreError> {
+        self.read(|conn| read_document(conn, id))
+    }
+
+    fn documents(
+        &self,
+        max: Confidentiality,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<Document>, StoreError> {
+        self.read(|conn| list_documents(conn, max, offset, limit))
+    }
+
+    fn paragraphs(&self, document: RecordId) -> Result<Vec<Paragraph>, StoreError> {
+        self.read(|conn| paragraphs(conn, document))
+    }
 }
