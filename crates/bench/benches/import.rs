@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use vigil_bench::{peak_rss_bytes, write_persons_and_events, write_persons_csv};
 use vigil_store::prelude::*;
-use vigil_store::{ImportItem, ImportProblem, SqliteStore, Store};
+use vigil_store::{ImportItem, ImportProblem, SqliteStore};
 
 /// The allocator `vigil` itself runs with (see crates/cli/src/main.rs).
 #[global_allocator]
