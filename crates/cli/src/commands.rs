@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use vigil_app::Access;
 use vigil_ingest::{CsvWriter, JsonlWriter, ReadOptions, RecordReader};
 use vigil_model::Kind;
 use vigil_store::prelude::*;
@@ -172,19 +173,14 @@ pub fn find_by_name(
     limit: usize,
 ) -> Result<ExitCode> {
     let store = open_store(data)?;
-    let index = vigil_server::PersonIndex::build(&store)?;
-    let operator = vigil_server::Caller {
-        user: Some("cli".into()),
-        role: Some(Role::Admin),
-        csrf: None,
-    };
+    let index = vigil_app::PersonIndex::build(&store)?;
     let facts = vigil_names::Facts {
         birth_year,
         sex,
         place: place.as_deref().and_then(vigil_names::place_key),
     };
-    let hits = index.search(&store, name, &facts, &operator, limit)?;
-    let hits = vigil_server::fold_for(&store, &operator, hits)?;
+    let hits = index.search(&store, name, &facts, Access::OPERATOR, limit)?;
+    let hits = vigil_app::fold_for(&store, Access::OPERATOR, hits)?;
     if hits.is_empty() {
         eprintln!("no one found under any spelling of {name:?}");
         return Ok(ExitCode::FAILURE);
@@ -218,7 +214,7 @@ fn person_label(store: &dyn Store, id: vigil_model::RecordId) -> Result<String> 
 /// pair: score, both ids and names, why, and what disagrees.
 pub fn duplicates_scan(data: &DataDir) -> Result<ExitCode> {
     let store = open_store(data)?;
-    let pairs = vigil_server::duplicates::scan(&store)?;
+    let pairs = vigil_app::duplicates::scan(&store)?;
     for p in &pairs {
         let why: Vec<&str> = p.reasons.iter().map(|r| r.explanation.as_str()).collect();
         let conflicts = if p.conflicts.is_empty() {
@@ -270,12 +266,12 @@ pub fn serve(data: &DataDir, bind: &Bind) -> Result<ExitCode> {
 
 /// Where a data directory keeps its originals, and how their text is read:
 /// by this same binary, in a child process with limits.
-pub fn evidence(data: &DataDir) -> Result<Arc<vigil_server::documents::Evidence>> {
+pub fn evidence(data: &DataDir) -> Result<Arc<vigil_app::Evidence>> {
     let dir = data.path.join("originals");
     let blobs = vigil_evidence::BlobStore::open(&dir)
         .with_context(|| format!("opening the evidence store {}", dir.display()))?;
     let exe = std::env::current_exe().context("finding the vigil binary to read documents with")?;
-    Ok(Arc::new(vigil_server::documents::Evidence {
+    Ok(Arc::new(vigil_app::Evidence {
         blobs,
         worker: vigil_evidence::WorkerCommand::new(exe).arg("extract-worker"),
         limits: vigil_evidence::Limits::default(),
@@ -290,10 +286,10 @@ pub fn options(data: &DataDir) -> Result<vigil_server::Options> {
     })
 }
 
-fn search_index(data: &DataDir) -> Result<vigil_server::search::Search> {
+fn search_index(data: &DataDir) -> Result<vigil_app::Search> {
     let dir = data.path.join("search");
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    vigil_server::search::Search::open(&dir).with_context(|| {
+    vigil_app::Search::open(&dir).with_context(|| {
         format!(
             "opening the search index {}; `vigil reindex` rebuilds it",
             dir.display()
@@ -383,7 +379,7 @@ pub fn ingest(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| file.display().to_string());
         progress.set_message(name.clone());
-        let arrival = vigil_server::documents::Arrival {
+        let arrival = vigil_app::Arrival {
             file_name: name.clone(),
             confidentiality,
             source,

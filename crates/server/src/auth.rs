@@ -48,19 +48,20 @@ impl Caller {
     /// for editors and administrators, internal ones for viewers, public
     /// ones for everybody else.
     pub fn max_confidentiality(&self) -> Confidentiality {
-        match self.role {
-            Some(r) if r >= Role::Editor => Confidentiality::Restricted,
-            Some(_) => Confidentiality::Internal,
-            None => Confidentiality::Public,
-        }
+        self.access().max_confidentiality()
     }
 
     pub fn may_see(&self, c: Confidentiality) -> bool {
-        c <= self.max_confidentiality()
+        self.access().may_see(c)
     }
 
     pub fn has(&self, role: Role) -> bool {
-        self.role.is_some_and(|r| r >= role)
+        self.access().has(role)
+    }
+
+    /// What the application layer's use cases let this caller see.
+    pub fn access(&self) -> vigil_app::Access {
+        vigil_app::Access::of(self.role)
     }
 
     /// The name that goes into a record's history.

@@ -2,93 +2,21 @@
 //! on which sources contradict each other (`GET /api/v1/disputes`,
 //! `GET /api/v1/disputes/claims`, and the pages in `pages::disputes`).
 //! Which claims contradict is the model's rule (`vigil_model::dispute`);
-//! this module gathers what the caller may see.
-
-use std::collections::HashMap;
+//! what the caller may see is gathered by `vigil_app::disputes`.
 
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use vigil_model::dispute::{disputes, Dispute, Subject};
-use vigil_model::{Body, Claim, Kind, Record, RecordId, Source, Stance};
-use vigil_store::{Store, StoreError};
+use vigil_app::disputes::{claims_about, disputed, Weighed};
+use vigil_model::dispute::Subject;
+use vigil_model::Kind;
+use vigil_store::Store;
 
 use crate::auth::Caller;
 use crate::problem::Problem;
 use crate::records::blocking;
 use crate::AppState;
-
-/// Every claim the caller may see, with its id.
-pub fn visible_claims(
-    store: &dyn Store,
-    caller: &Caller,
-) -> Result<Vec<(RecordId, Claim)>, StoreError> {
-    let mut claims = Vec::new();
-    store.export(&[Kind::Claim], &mut |record| {
-        if let Body::Claim(c) = record.body {
-            if caller.may_see(c.confidentiality) {
-                claims.push((record.id, c));
-            }
-        }
-        Ok(())
-    })?;
-    Ok(claims)
-}
-
-/// The disputed subjects among what the caller may see.
-pub fn disputed(store: &dyn Store, caller: &Caller) -> Result<Vec<Dispute>, StoreError> {
-    let claims = visible_claims(store, caller)?;
-    let refs: Vec<(RecordId, &Claim)> = claims.iter().map(|(id, c)| (*id, c)).collect();
-    Ok(disputes(&refs))
-}
-
-/// One claim about a subject, with what a reader needs to weigh it.
-pub struct Weighed {
-    pub id: RecordId,
-    pub claim: Claim,
-    /// The source record, if the caller may see it.
-    pub source: Option<(Record, Source)>,
-}
-
-/// The claims about `subject` the caller may see, asserting then denying,
-/// each group best graded first.
-pub fn claims_about(
-    store: &dyn Store,
-    caller: &Caller,
-    subject: &Subject,
-) -> Result<(Vec<Weighed>, Vec<Weighed>), StoreError> {
-    let mut sources: HashMap<RecordId, Option<(Record, Source)>> = HashMap::new();
-    let (mut asserting, mut denying) = (Vec::new(), Vec::new());
-    for (id, claim) in visible_claims(store, caller)? {
-        if Subject::of(&claim).as_ref() != Some(subject) {
-            continue;
-        }
-        let source = match sources.get(&claim.source) {
-            Some(s) => s.clone(),
-            None => {
-                let s = store
-                    .get(Kind::Source, claim.source)?
-                    .filter(|r| caller.may_see(r.body.confidentiality()))
-                    .and_then(|r| match &r.body {
-                        Body::Source(s) => Some((r.clone(), s.clone())),
-                        _ => None,
-                    });
-                sources.insert(claim.source, s.clone());
-                s
-            }
-        };
-        let weighed = Weighed { id, claim, source };
-        match weighed.claim.stance {
-            Stance::Asserts => asserting.push(weighed),
-            Stance::Denies => denying.push(weighed),
-        }
-    }
-    for group in [&mut asserting, &mut denying] {
-        group.sort_by_key(|w| (w.claim.credibility, w.id));
-    }
-    Ok((asserting, denying))
-}
 
 fn subject_json(store: &dyn Store, caller: &Caller, subject: &Subject) -> Value {
     match subject {
@@ -135,7 +63,7 @@ pub async fn list(
 ) -> Result<Json<Value>, Problem> {
     let store = state.store.clone();
     let items = blocking(move || {
-        let found = disputed(store.as_ref(), &caller)?;
+        let found = disputed(store.as_ref(), caller.access())?;
         Ok(found
             .iter()
             .map(|d| {
@@ -184,7 +112,7 @@ pub async fn claims(
     })?;
     let store = state.store.clone();
     let value = blocking(move || {
-        let (asserting, denying) = claims_about(store.as_ref(), &caller, &subject)?;
+        let (asserting, denying) = claims_about(store.as_ref(), caller.access(), &subject)?;
         Ok(json!({
             "subject": subject_json(store.as_ref(), &caller, &subject),
             "asserts": asserting.iter().map(weighed_json).collect::<Vec<_>>(),

@@ -10,15 +10,15 @@
 //! Errors are RFC 9457 problem documents ([`problem`]).
 
 pub mod auth;
-pub mod disputes;
-pub mod documents;
-pub mod duplicates;
+mod disputes;
+mod documents;
+mod duplicates;
 mod names;
 mod openapi;
 mod pages;
 mod problem;
 mod records;
-pub mod search;
+mod search;
 mod throttle;
 
 use std::sync::Arc;
@@ -28,7 +28,6 @@ use axum::Router;
 use vigil_store::Store;
 
 pub use auth::Caller;
-pub use names::{fold_clusters, fold_for, PersonIndex};
 pub use problem::Problem;
 
 /// Largest request body accepted, in bytes. Records are small; bulk data
@@ -42,17 +41,17 @@ pub struct AppState {
     pub summaries: Arc<pages::SummaryCache>,
     pub names: Arc<names::IndexCache>,
     /// Where documents are kept; `None` for a server that keeps none.
-    pub evidence: Option<Arc<documents::Evidence>>,
-    pub search: Arc<search::Search>,
+    pub evidence: Option<Arc<vigil_app::Evidence>>,
+    pub search: Arc<vigil_app::Search>,
 }
 
 /// What a server keeps besides its store.
 #[derive(Default, Clone)]
 pub struct Options {
     /// Where documents are kept; without it the server keeps none.
-    pub evidence: Option<Arc<documents::Evidence>>,
+    pub evidence: Option<Arc<vigil_app::Evidence>>,
     /// The full-text index; in memory when not given.
-    pub search: Option<Arc<search::Search>>,
+    pub search: Option<Arc<vigil_app::Search>>,
 }
 
 /// The whole application: health check, OpenAPI document, JSON API and web
@@ -71,7 +70,7 @@ pub fn router_with(store: Arc<dyn Store>, options: Options) -> Router {
         names: Arc::default(),
         evidence: options.evidence,
         search: options.search.unwrap_or_else(|| {
-            Arc::new(search::Search::in_memory().expect("an index in memory can always be made"))
+            Arc::new(vigil_app::Search::in_memory().expect("an index in memory can always be made"))
         }),
     };
     // Documents may be large; everything else is small.

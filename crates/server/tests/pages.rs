@@ -185,7 +185,7 @@ impl Server {
         let blobs = documents.then(|| BlobStore::open(dir.path().join("originals")).unwrap());
         let options = vigil_server::Options {
             evidence: blobs.clone().map(|blobs| {
-                Arc::new(vigil_server::documents::Evidence {
+                Arc::new(vigil_app::Evidence {
                     blobs,
                     worker: WorkerCommand::new(dir.path().join("no-such-worker")),
                     limits: Limits::default(),

@@ -13,8 +13,9 @@ use vigil_model::{Kind, Record};
 
 use super::view::{blocking, enum_code, record_link, Ctx};
 use super::{layout, page, query, user_text};
-use crate::disputes::{claims_about, disputed, SubjectQuery, Weighed};
+use crate::disputes::SubjectQuery;
 use crate::AppState;
+use vigil_app::disputes::{claims_about, disputed, Weighed};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,8 +54,8 @@ async fn subject_label(ctx: &Ctx, subject: &Subject) -> Result<Markup, Response>
 
 async fn list(ctx: Ctx) -> Response {
     let lang = ctx.lang;
-    let (store, caller) = (ctx.store.clone(), ctx.caller.clone());
-    let found = match blocking(move || disputed(store.as_ref(), &caller)).await {
+    let (store, access) = (ctx.store.clone(), ctx.caller.access());
+    let found = match blocking(move || disputed(store.as_ref(), access)).await {
         Ok(f) => f,
         Err(r) => return r,
     };
@@ -143,9 +144,9 @@ async fn subject(ctx: Ctx, Query(q): Query<SubjectQuery>) -> Response {
             "disputes-no-subject",
         );
     };
-    let (store, caller, s) = (ctx.store.clone(), ctx.caller.clone(), subject.clone());
+    let (store, access, s) = (ctx.store.clone(), ctx.caller.access(), subject.clone());
     let (asserting, denying) =
-        match blocking(move || claims_about(store.as_ref(), &caller, &s)).await {
+        match blocking(move || claims_about(store.as_ref(), access, &s)).await {
             Ok(g) => g,
             Err(r) => return r,
         };

@@ -27,8 +27,9 @@ use vigil_store::{Filter, Role, StoreError};
 use super::forms::{self, f, fields, FormState, FormView, Section, Widget};
 use super::view::{blocking, confidentiality_badge, display_label, Ctx};
 use super::{csrf_field, layout, message, page, query, user_text, Lang};
-use crate::documents::{Arrival, IngestError, MAX_UPLOAD_BYTES};
+use crate::documents::MAX_UPLOAD_BYTES;
 use crate::AppState;
+use vigil_app::{Arrival, IngestError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

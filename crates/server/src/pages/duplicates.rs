@@ -359,7 +359,7 @@ async fn undo(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> Response {
 async fn scan(ctx: Ctx) -> Response {
     let store = ctx.store.clone();
     let found = blocking(move || {
-        let pairs = crate::duplicates::scan(store.as_ref())?;
+        let pairs = vigil_app::duplicates::scan(store.as_ref())?;
         let n = pairs.len();
         store.set_duplicate_candidates(pairs)?;
         Ok(n)

@@ -301,14 +301,14 @@ async fn list(
             ctx.store.as_ref(),
             &params.q,
             &vigil_names::Facts::default(),
-            &ctx.caller,
+            ctx.caller.access(),
             10,
         ) {
             Ok(hits) => hits,
             Err(_) => return super::server_error(),
         };
         // The records of one merged person are one match.
-        let hits = match crate::names::fold_for(ctx.store.as_ref(), &ctx.caller, hits) {
+        let hits = match vigil_app::fold_for(ctx.store.as_ref(), ctx.caller.access(), hits) {
             Ok(hits) => hits,
             Err(_) => return super::server_error(),
         };
