@@ -11,6 +11,9 @@
 //! three rounds) or `cargo bench -p vigil-bench --bench import --
 //! --records 100000 --rounds 1`.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

@@ -34,6 +34,9 @@
 //! directory, listens only on a unix socket there, and is stopped and
 //! removed at the end, also on error.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};

@@ -10,6 +10,9 @@
 //! `$VIGIL_BIN` if set, else `target/release/vigil`, built first if missing
 //! (`cargo build --release -p vigil`).
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

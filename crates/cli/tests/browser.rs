@@ -10,6 +10,9 @@
 //! them). Without them the test says it skipped, except under CI, where it
 //! fails.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,8 @@
 //! The `vigil` binary, driven as a user drives it.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;

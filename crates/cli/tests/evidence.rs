@@ -3,6 +3,9 @@
 //! originals and paragraphs, refusing misquotes and searching in English,
 //! Chinese and Uyghur. Extraction runs in the real worker process.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

@@ -26,6 +26,9 @@
 mod blob;
 mod error;
 mod extract;
+// The one module allowed `unsafe`: it confines the reader between fork and
+// exec (setrlimit, setpgid, prctl), which std cannot do.
+#[allow(unsafe_code)]
 mod isolate;
 mod paragraphs;
 mod sniff;

@@ -2,6 +2,9 @@
 //! `tests/fixtures/make_fixtures.py`), in process and through the
 //! isolated worker.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

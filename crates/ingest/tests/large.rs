@@ -1,6 +1,9 @@
 //! A million-line file in bounded memory. Ignored by default (it writes
 //! some 90 MB); run with `cargo test -p vigil-ingest --test large -- --ignored`.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufWriter, Write};
 
 use vigil_ingest::{open, ReadOptions};

@@ -1,5 +1,8 @@
 //! Reading the fixture files: encodings, line endings, errors, options.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use vigil_ingest::{open, Format, ImportError, ParsedRecord, ReadOptions};

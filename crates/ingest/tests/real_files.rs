@@ -1,6 +1,9 @@
 //! Files as found in the wild (see shared/data/real/README.md). They are not
 //! in the repository: each test passes, saying why, when its file is absent.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use vigil_ingest::{open, ImportError, ParsedRecord, ReadOptions};

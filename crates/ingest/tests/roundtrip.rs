@@ -1,5 +1,8 @@
 //! Export, import, export: the same records and the same bytes.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 
 use serde_json::{json, Value};

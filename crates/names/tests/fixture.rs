@@ -8,6 +8,9 @@
 //! The `apart` pairs are different people whose names look alike: none may
 //! reach the auto-merge threshold.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 
 use serde::Deserialize;

@@ -23,6 +23,9 @@
 //! `cargo bench -p vigil-search --bench search -- --paragraphs 20000
 //! --rounds 5`.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 

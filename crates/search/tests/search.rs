@@ -2,6 +2,9 @@
 //! directory, real text in English, Chinese (both character sets) and
 //! Uyghur (Arabic script and ULY).
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use vigil_search::{Filters, IndexDoc, SearchIndex, SearchResults};
 
 fn record(key: &str, kind: &str, title: &str, text: &str) -> IndexDoc {

@@ -1,5 +1,8 @@
 //! The JSON API against a real server on 127.0.0.1 with a real SQLite file.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use reqwest::{Client, Method, StatusCode};

@@ -6,6 +6,9 @@
 //! Requests carry cookies by hand (no cookie store), redirects are not
 //! followed, so every assertion is on the exact response.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

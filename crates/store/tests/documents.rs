@@ -1,6 +1,9 @@
 //! Documents, their paragraphs, claims anchored in them, and the change
 //! feed, through the store's public interface on a real file.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 #[macro_use]
 mod common;
 

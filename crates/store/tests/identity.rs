@@ -2,6 +2,9 @@
 //! can be undone, duplicate candidates and the automatic merge, on a real
 //! SQLite file.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 #[macro_use]
 mod common;
 

@@ -1,5 +1,8 @@
 //! The SQLite store through its public interface, on real files.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 #[macro_use]
 mod common;
 

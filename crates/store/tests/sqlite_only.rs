@@ -1,6 +1,9 @@
 //! What only the SQLite store does: its columns and its migrations, read
 //! with a second, independent connection to the same file.
 
+// A test or bench fails loudly at the first unwrap: that is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use serde_json::json;
 use vigil_model::{Body, Kind, RecordId};
 use vigil_store::prelude::*;
