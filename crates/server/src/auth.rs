@@ -22,6 +22,7 @@ use axum_extra::extract::CookieJar;
 use vigil_model::Confidentiality;
 use vigil_store::Role;
 
+use crate::blocking::{blocking, Failure};
 use crate::problem::Problem;
 use crate::AppState;
 
@@ -193,15 +194,15 @@ async fn resolve(
         let Some(token) = bearer else {
             return Ok(Caller::default());
         };
-        return match tokio::task::spawn_blocking(move || store.authenticate(&token)).await {
-            Ok(Ok(Some(user))) => Ok(Caller {
+        return match blocking(move || store.authenticate(&token)).await {
+            Ok(Some(user)) => Ok(Caller {
                 user: Some(user.name),
                 role: Some(user.role),
                 csrf: None,
             }),
-            Ok(Ok(None)) => Err(Problem::unauthorized().into_response()),
-            Ok(Err(e)) => Err(Problem::from(e).into_response()),
-            Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+            Ok(None) => Err(Problem::unauthorized().into_response()),
+            Err(Failure::Failed(e)) => Err(Problem::from(e).into_response()),
+            Err(Failure::Panicked) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
         };
     }
     let pre_session = jar
@@ -213,22 +214,22 @@ async fn resolve(
             ..Caller::default()
         });
     };
-    match tokio::task::spawn_blocking(move || store.session(&token)).await {
-        Ok(Ok(Some((user, csrf)))) => Ok(Caller {
+    match blocking(move || store.session(&token)).await {
+        Ok(Some((user, csrf))) => Ok(Caller {
             user: Some(user.name),
             role: Some(user.role),
             csrf: Some(csrf),
         }),
         // An expired or unknown session is a visitor.
-        Ok(Ok(None)) => Ok(Caller {
+        Ok(None) => Ok(Caller {
             csrf: pre_session,
             ..Caller::default()
         }),
-        Ok(Err(e)) => {
+        Err(Failure::Failed(e)) => {
             tracing::error!(error = %e, "session lookup failed");
             Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
-        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+        Err(Failure::Panicked) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
     }
 }
 

@@ -11,11 +11,11 @@ use serde_json::{json, Value};
 use vigil_app::disputes::{claims_about, disputed, Weighed};
 use vigil_model::dispute::Subject;
 use vigil_model::Kind;
-use vigil_store::Store;
+use vigil_store::{Store, StoreError};
 
 use crate::auth::Caller;
+use crate::blocking::blocking;
 use crate::problem::Problem;
-use crate::records::blocking;
 use crate::AppState;
 
 fn subject_json(store: &dyn Store, caller: &Caller, subject: &Subject) -> Value {
@@ -64,18 +64,20 @@ pub async fn list(
     let store = state.store.clone();
     let items = blocking(move || {
         let found = disputed(store.as_ref(), caller.access())?;
-        Ok(found
-            .iter()
-            .map(|d| {
-                json!({
-                    "subject": subject_json(store.as_ref(), &caller, &d.subject),
-                    "claims": d.claims.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-                    "contradictions": d.contradictions.iter().map(|(a, b, why)| json!({
-                        "a": a.to_string(), "b": b.to_string(), "why": why,
-                    })).collect::<Vec<_>>(),
+        Ok::<_, StoreError>(
+            found
+                .iter()
+                .map(|d| {
+                    json!({
+                        "subject": subject_json(store.as_ref(), &caller, &d.subject),
+                        "claims": d.claims.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                        "contradictions": d.contradictions.iter().map(|(a, b, why)| json!({
+                            "a": a.to_string(), "b": b.to_string(), "why": why,
+                        })).collect::<Vec<_>>(),
+                    })
                 })
-            })
-            .collect::<Vec<_>>())
+                .collect::<Vec<_>>(),
+        )
     })
     .await?;
     Ok(Json(json!({ "items": items })))
@@ -113,7 +115,7 @@ pub async fn claims(
     let store = state.store.clone();
     let value = blocking(move || {
         let (asserting, denying) = claims_about(store.as_ref(), caller.access(), &subject)?;
-        Ok(json!({
+        Ok::<_, StoreError>(json!({
             "subject": subject_json(store.as_ref(), &caller, &subject),
             "asserts": asserting.iter().map(weighed_json).collect::<Vec<_>>(),
             "denies": denying.iter().map(weighed_json).collect::<Vec<_>>(),

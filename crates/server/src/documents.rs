@@ -14,8 +14,8 @@ use vigil_app::{Arrival, Evidence, IngestError};
 use vigil_model::{Confidentiality, Document, RecordId};
 
 use crate::auth::Caller;
+use crate::blocking::{blocking, Failure};
 use crate::problem::Problem;
-use crate::records::blocking;
 use crate::AppState;
 
 /// Largest document accepted over HTTP; bigger files go through
@@ -86,7 +86,7 @@ pub async fn upload(
     }
     let store = state.store.clone();
     let actor = caller.actor();
-    let (doc, created) = tokio::task::spawn_blocking(move || {
+    let (doc, created) = blocking(move || {
         evidence.ingest_bytes(
             store.as_ref(),
             &body,
@@ -99,13 +99,14 @@ pub async fn upload(
         )
     })
     .await
-    .map_err(|_| {
-        Problem::new(
+    .map_err(|failure| match failure {
+        Failure::Failed(e) => Problem::from(e),
+        Failure::Panicked => Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "ingestion failed",
-        )
-    })??;
+        ),
+    })?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -182,16 +183,16 @@ pub async fn original(
 pub(crate) async fn serve_original(state: &AppState, doc: &Document) -> Result<Response, Problem> {
     let evidence = configured(state)?;
     let sha = doc.sha256.clone();
-    let bytes = tokio::task::spawn_blocking(move || evidence.original(&sha))
+    let bytes = blocking(move || evidence.original(&sha).map_err(IngestError::from))
         .await
-        .map_err(|_| {
-            Problem::new(
+        .map_err(|failure| match failure {
+            Failure::Failed(e) => Problem::from(e),
+            Failure::Panicked => Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "reading failed",
-            )
-        })?
-        .map_err(IngestError::from)?;
+            ),
+        })?;
     let disposition = format!(
         "attachment; filename=\"{}\"",
         doc.file_name

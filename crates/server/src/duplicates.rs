@@ -17,8 +17,9 @@ use vigil_model::{Kind, RecordId, ValidationErrors};
 use vigil_store::{Decision, IdentityEntry, QueuedPair, StoreError};
 
 use crate::auth::Caller;
+use crate::blocking::blocking;
 use crate::problem::Problem;
-use crate::records::{blocking, parse_id, parse_json};
+use crate::records::{parse_id, parse_json};
 use crate::AppState;
 
 // ---------------------------------------------------------------------------

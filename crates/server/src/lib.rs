@@ -10,6 +10,7 @@
 //! Errors are RFC 9457 problem documents ([`problem`]).
 
 pub mod auth;
+mod blocking;
 mod disputes;
 mod documents;
 mod duplicates;

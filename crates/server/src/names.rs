@@ -10,6 +10,7 @@ use vigil_names::Facts;
 use vigil_store::{Store, StoreError};
 
 use crate::auth::Caller;
+use crate::blocking::{blocking, Failure};
 use crate::problem::Problem;
 use crate::AppState;
 
@@ -24,23 +25,28 @@ impl IndexCache {
         &self,
         store: &std::sync::Arc<dyn Store>,
     ) -> Result<std::sync::Arc<PersonIndex>, Problem> {
-        let failed = |_| Problem::from(StoreError::Sink("building the name index failed".into()));
+        // A panic answers as a store failure: 500, cause in the log.
+        let failed = |failure: Failure<StoreError>| match failure {
+            Failure::Failed(e) => Problem::from(e),
+            Failure::Panicked => {
+                Problem::from(StoreError::Sink("building the name index failed".into()))
+            }
+        };
         let index = self
             .index
             .get_or_try_init(|| async {
                 let s = store.clone();
-                tokio::task::spawn_blocking(move || PersonIndex::build(s.as_ref()))
+                blocking(move || PersonIndex::build(s.as_ref()))
                     .await
-                    .map_err(failed)?
                     .map(std::sync::Arc::new)
-                    .map_err(Problem::from)
+                    .map_err(failed)
             })
             .await?
             .clone();
         let (s, i) = (store.clone(), index.clone());
-        tokio::task::spawn_blocking(move || i.catch_up(s.as_ref()))
+        blocking(move || i.catch_up(s.as_ref()))
             .await
-            .map_err(failed)??;
+            .map_err(failed)?;
         Ok(index)
     }
 }

@@ -148,6 +148,24 @@ impl From<StoreError> for Problem {
     }
 }
 
+/// Blocking work that failed answers as its error does; work that
+/// panicked answers 500, the panic being in the log.
+impl<E> From<crate::blocking::Failure<E>> for Problem
+where
+    Problem: From<E>,
+{
+    fn from(failure: crate::blocking::Failure<E>) -> Self {
+        match failure {
+            crate::blocking::Failure::Failed(e) => e.into(),
+            crate::blocking::Failure::Panicked => Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server could not complete the request",
+            ),
+        }
+    }
+}
+
 pub async fn not_found() -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,

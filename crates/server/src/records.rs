@@ -14,6 +14,7 @@ use vigil_model::{Body, Kind, Person, Record, RecordId, Term};
 use vigil_store::{Cursor, Filter, Page, Role, StoreError};
 
 use crate::auth::Caller;
+use crate::blocking::blocking;
 use crate::problem::Problem;
 use crate::AppState;
 
@@ -25,23 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/{kind}", get(list).post(create))
         .route("/{kind}/{id}", get(read).put(update).delete(remove))
         .route("/{kind}/{id}/history", get(history))
-}
-
-/// Runs blocking store work off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, Problem> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(result) => result.map_err(Problem::from),
-        Err(e) => {
-            tracing::error!(error = %e, "store task panicked");
-            Err(Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the server could not complete the request",
-            ))
-        }
-    }
 }
 
 fn parse_kind(kind: &str) -> Result<Kind, Problem> {

@@ -10,6 +10,7 @@ use vigil_app::SearchFailure;
 use vigil_search::{Filters, SearchError, SearchResults};
 
 use crate::auth::Caller;
+use crate::blocking::{blocking, Failure};
 use crate::problem::Problem;
 use crate::AppState;
 
@@ -65,25 +66,20 @@ pub async fn run(
         query.offset.unwrap_or(0).min(10_000),
     );
     let (search, store) = (state.search.clone(), state.store.clone());
-    tokio::task::spawn_blocking(move || {
+    blocking(move || {
         search.catch_up(store.as_ref())?;
         search.search(&q, &filters, limit, offset)
     })
     .await
-    .map_err(|_| {
-        Problem::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "search failed",
-        )
-    })?
-    .map_err(|e| match e {
-        SearchFailure::Index(SearchError::InvalidDate(d)) => Problem::bad_parameter(
-            "from",
-            format!("{d:?} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"),
-        ),
-        SearchFailure::Store(e) => Problem::from(e),
-        SearchFailure::Index(e) => {
+    .map_err(|failure| match failure {
+        Failure::Failed(SearchFailure::Index(SearchError::InvalidDate(d))) => {
+            Problem::bad_parameter(
+                "from",
+                format!("{d:?} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"),
+            )
+        }
+        Failure::Failed(SearchFailure::Store(e)) => Problem::from(e),
+        Failure::Failed(SearchFailure::Index(e)) => {
             tracing::error!(error = %e, "search index failure");
             Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -91,6 +87,11 @@ pub async fn run(
                 "the search index failed; `vigil reindex` rebuilds it from the store",
             )
         }
+        Failure::Panicked => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "search failed",
+        ),
     })
 }
 
