@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::{Form, Router};
 use maud::{html, Markup};
@@ -15,8 +15,9 @@ use vigil_model::{Term, ValidationErrors};
 use vigil_store::{Role, StoreError, MIN_PASSWORD_CHARS};
 
 use super::forms::{choices, f, fields, Choices, FormState, FormView, Section, Widget};
-use super::view::{blocking, Ctx};
-use super::{csrf_field, layout, page, query, role_key, user_text, Lang};
+use super::view::Ctx;
+use super::{csrf_field, layout, page, query, role_key, user_text, Lang, PageError, PageResult};
+use crate::blocking::{blocking, Failure};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -76,7 +77,7 @@ async fn admin_form(
     errors: &ValidationErrors,
     action: &str,
     button: &str,
-) -> Result<Markup, Response> {
+) -> Result<Markup, PageError> {
     let view = FormView::new(ctx, spec, state, errors).await?;
     Ok(html! {
         (view.summary())
@@ -88,7 +89,7 @@ async fn admin_form(
     })
 }
 
-async fn users(ctx: Ctx, Query(added): Query<Added>) -> Response {
+async fn users(ctx: Ctx, Query(added): Query<Added>) -> PageResult {
     users_page(
         &ctx,
         &FormState::default(),
@@ -105,17 +106,11 @@ async fn users_page(
     errors: &ValidationErrors,
     added: Option<String>,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let store = ctx.store.clone();
-    let list = match blocking(move || store.users()).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let form = match admin_form(ctx, USER_FORM, state, errors, "/admin/users", "user-add").await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let list = blocking(move || store.users()).await?;
+    let form = admin_form(ctx, USER_FORM, state, errors, "/admin/users", "user-add").await?;
     let title = lang.t("admin-users");
     let markup = html! {
         (admin_nav(lang))
@@ -137,10 +132,13 @@ async fn users_page(
         p.muted { (lang.t("user-add-note")) }
         (form)
     };
-    page(status, layout(&ctx.frame(title, "/admin/users"), markup))
+    Ok(page(
+        status,
+        layout(&ctx.frame(title, "/admin/users"), markup),
+    ))
 }
 
-async fn add_user(ctx: Ctx, Form(sent): Form<Vec<(String, String)>>) -> Response {
+async fn add_user(ctx: Ctx, Form(sent): Form<Vec<(String, String)>>) -> PageResult {
     let lang = ctx.lang;
     let state = FormState::from_submission(USER_FORM, sent);
     let name = state.value("name").trim().to_string();
@@ -159,20 +157,21 @@ async fn add_user(ctx: Ctx, Form(sent): Form<Vec<(String, String)>>) -> Response
     if let (true, Ok(role)) = (errors.is_empty(), role) {
         let store = ctx.store.clone();
         let new = name.clone();
-        let result = tokio::task::spawn_blocking(move || {
+        let result = blocking(move || {
             store.create_user(&new, role)?;
             store.set_password(&new, &password)
         })
         .await;
         match result {
-            Ok(Ok(())) => {
+            Ok(()) => {
                 let to = format!("/admin/users?{}", query(&[("added", &name)]));
-                return Redirect::to(&to).into_response();
+                return Ok(Redirect::to(&to).into_response());
             }
-            Ok(Err(StoreError::Invalid(e))) => errors = e,
-            Ok(Err(StoreError::Duplicate(_))) => errors.push("/name", lang.t("user-exists")),
-            Ok(Err(e)) => return server_error(&e),
-            Err(_) => return super::server_error(),
+            Err(Failure::Failed(StoreError::Invalid(e))) => errors = e,
+            Err(Failure::Failed(StoreError::Duplicate(_))) => {
+                errors.push("/name", lang.t("user-exists"))
+            }
+            Err(failure) => return Err(failure.into()),
         }
     }
     users_page(
@@ -193,12 +192,7 @@ fn created(at: time::OffsetDateTime) -> String {
     .unwrap_or_default()
 }
 
-fn server_error(e: &StoreError) -> Response {
-    tracing::error!(error = %e, "store failure on an administration page");
-    super::server_error()
-}
-
-async fn vocabularies(ctx: Ctx, Query(added): Query<Added>) -> Response {
+async fn vocabularies(ctx: Ctx, Query(added): Query<Added>) -> PageResult {
     vocabularies_page(
         &ctx,
         &FormState::default(),
@@ -215,9 +209,9 @@ async fn vocabularies_page(
     errors: &ValidationErrors,
     added: Option<String>,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
-    let form = match admin_form(
+    let form = admin_form(
         ctx,
         TERM_FORM,
         state,
@@ -225,11 +219,7 @@ async fn vocabularies_page(
         "/admin/vocabularies",
         "term-add",
     )
-    .await
-    {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    .await?;
     let title = lang.t("admin-vocabularies");
     let markup = html! {
         (admin_nav(lang))
@@ -263,17 +253,17 @@ async fn vocabularies_page(
             }
         }
     };
-    page(
+    Ok(page(
         status,
         layout(&ctx.frame(title, "/admin/vocabularies"), markup),
-    )
+    ))
 }
 
 async fn add_term(
     State(app): State<AppState>,
     ctx: Ctx,
     Form(sent): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let state = FormState::from_submission(TERM_FORM, sent);
     let text = |name: &str| state.value(name).trim().to_string();
@@ -299,27 +289,22 @@ async fn add_term(
     }
     if errors.is_empty() {
         let (store, actor, code) = (ctx.store.clone(), ctx.caller.actor(), term.code.clone());
-        let result =
-            tokio::task::spawn_blocking(move || store.add_term(&vocabulary, term, &actor)).await;
+        let result = blocking(move || store.add_term(&vocabulary, term, &actor)).await;
         match result {
-            Ok(Ok(())) => {
+            Ok(()) => {
                 let to = format!(
                     "/admin/vocabularies?{}#vocabulary-{}",
                     query(&[("added", &code)]),
                     text("vocabulary")
                 );
-                return Redirect::to(&to).into_response();
+                return Ok(Redirect::to(&to).into_response());
             }
-            Ok(Err(StoreError::Invalid(e))) => errors = e,
-            Ok(Err(e)) => return server_error(&e),
-            Err(_) => return super::server_error(),
+            Err(Failure::Failed(StoreError::Invalid(e))) => errors = e,
+            Err(failure) => return Err(failure.into()),
         }
     }
     // The list must show the vocabularies as they are now.
-    let ctx = match Ctx::new(&app, ctx.caller, lang).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let ctx = Ctx::new(&app, ctx.caller, lang).await?;
     vocabularies_page(
         &ctx,
         &state,

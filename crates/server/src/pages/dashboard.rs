@@ -6,13 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use maud::{html, Markup};
 use vigil_model::{Body, Confidentiality, Kind, RecordId};
 use vigil_store::{Store, StoreError, Summary};
 
-use super::view::{blocking, kind_key, Ctx};
-use super::{layout, page, user_text, Lang};
+use super::view::{kind_key, Ctx};
+use super::{layout, page, user_text, Lang, PageError, PageResult};
+use crate::blocking::blocking;
 use crate::AppState;
 
 /// How many detained people, areas and recent changes the page lists.
@@ -62,7 +62,7 @@ impl SummaryCache {
         &self,
         store: &Arc<dyn Store>,
         level: Confidentiality,
-    ) -> Result<Arc<Cached>, Response> {
+    ) -> Result<Arc<Cached>, PageError> {
         if let Some(c) = self.lookup(store.generation(), level) {
             return Ok(c);
         }
@@ -135,16 +135,12 @@ fn link(cached: &Cached, lang: Lang, kind: Kind, id: RecordId) -> Markup {
     html! { a href={ "/" (kind.plural()) "/" (id) } { (user_text(&text)) } }
 }
 
-pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
+pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let lang = ctx.lang;
-    let cached = match state
+    let cached = state
         .summaries
         .get(&ctx.store, ctx.caller.max_confidentiality())
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+        .await?;
     let summary = &cached.summary;
     let max_year = summary
         .events_by_year
@@ -200,10 +196,10 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Response {
             } }
         }
     };
-    page(
+    Ok(page(
         StatusCode::OK,
         layout(&ctx.frame(lang.t("dashboard"), "/"), markup),
-    )
+    ))
 }
 
 #[cfg(test)]

@@ -4,15 +4,15 @@
 
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
 use vigil_model::dispute::{Contradiction, Subject};
 use vigil_model::{Kind, Record};
 
-use super::view::{blocking, enum_code, record_link, Ctx};
-use super::{layout, page, query, user_text};
+use super::view::{enum_code, record_link, Ctx};
+use super::{layout, page, query, user_text, PageError, PageResult};
+use crate::blocking::blocking;
 use crate::disputes::SubjectQuery;
 use crate::AppState;
 use vigil_app::disputes::{claims_about, disputed, Weighed};
@@ -33,7 +33,7 @@ fn subject_href(subject: &Subject) -> String {
     }
 }
 
-async fn subject_label(ctx: &Ctx, subject: &Subject) -> Result<Markup, Response> {
+async fn subject_label(ctx: &Ctx, subject: &Subject) -> Result<Markup, PageError> {
     Ok(match subject {
         Subject::Topic(t) => html! { span dir="auto" { (user_text(t)) } },
         Subject::Record(id) => {
@@ -52,19 +52,13 @@ async fn subject_label(ctx: &Ctx, subject: &Subject) -> Result<Markup, Response>
     })
 }
 
-async fn list(ctx: Ctx) -> Response {
+async fn list(ctx: Ctx) -> PageResult {
     let lang = ctx.lang;
     let (store, access) = (ctx.store.clone(), ctx.caller.access());
-    let found = match blocking(move || disputed(store.as_ref(), access)).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let found = blocking(move || disputed(store.as_ref(), access)).await?;
     let mut rows = Vec::new();
     for d in &found {
-        let label = match subject_label(&ctx, &d.subject).await {
-            Ok(l) => l,
-            Err(r) => return r,
-        };
+        let label = subject_label(&ctx, &d.subject).await?;
         rows.push((d, label));
     }
     let why = |c: Contradiction| lang.t(&format!("contradiction-{}", enum_code(&c)));
@@ -89,10 +83,10 @@ async fn list(ctx: Ctx) -> Response {
             }
         }
     };
-    page(
+    Ok(page(
         StatusCode::OK,
         layout(&ctx.frame(lang.t("disputes-title"), "/disputes"), markup),
-    )
+    ))
 }
 
 fn claim_card(ctx: &Ctx, w: &Weighed) -> Markup {
@@ -133,27 +127,20 @@ fn claim_card(ctx: &Ctx, w: &Weighed) -> Markup {
     }
 }
 
-async fn subject(ctx: Ctx, Query(q): Query<SubjectQuery>) -> Response {
+async fn subject(ctx: Ctx, Query(q): Query<SubjectQuery>) -> PageResult {
     let lang = ctx.lang;
     let Some(subject) = q.subject() else {
-        return super::message(
+        return Ok(super::message(
             lang,
             &ctx.caller,
             StatusCode::BAD_REQUEST,
             "disputes-title",
             "disputes-no-subject",
-        );
+        ));
     };
     let (store, access, s) = (ctx.store.clone(), ctx.caller.access(), subject.clone());
-    let (asserting, denying) =
-        match blocking(move || claims_about(store.as_ref(), access, &s)).await {
-            Ok(g) => g,
-            Err(r) => return r,
-        };
-    let label = match subject_label(&ctx, &subject).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    let (asserting, denying) = blocking(move || claims_about(store.as_ref(), access, &s)).await?;
+    let label = subject_label(&ctx, &subject).await?;
     let markup = html! {
         h1 { (lang.t("disputes-about")) " " (label) }
         @if let Subject::Record(id) = &subject {
@@ -170,11 +157,11 @@ async fn subject(ctx: Ctx, Query(q): Query<SubjectQuery>) -> Response {
             }
         }
     };
-    page(
+    Ok(page(
         StatusCode::OK,
         layout(
             &ctx.frame(lang.t("disputes-title"), subject_href(&subject)),
             markup,
         ),
-    )
+    ))
 }

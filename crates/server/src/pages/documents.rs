@@ -25,8 +25,9 @@ use vigil_model::{
 use vigil_store::{Filter, Role, StoreError};
 
 use super::forms::{self, f, fields, FormState, FormView, Section, Widget};
-use super::view::{blocking, confidentiality_badge, display_label, Ctx};
-use super::{csrf_field, layout, message, page, query, user_text, Lang};
+use super::view::{confidentiality_badge, display_label, Ctx};
+use super::{csrf_field, layout, message, page, query, user_text, Lang, PageError, PageResult};
+use crate::blocking::{blocking, Failure};
 use crate::documents::MAX_UPLOAD_BYTES;
 use crate::AppState;
 use vigil_app::{Arrival, IngestError};
@@ -91,14 +92,14 @@ fn no_store(ctx: &Ctx) -> Response {
 
 /// A document the caller may see, or the 404 page (the same whether it
 /// does not exist or is above their level).
-async fn visible_document(ctx: &Ctx, id: &str) -> Result<Document, Response> {
+async fn visible_document(ctx: &Ctx, id: &str) -> Result<Document, PageError> {
     let Ok(id) = RecordId::from_str(id.trim()) else {
-        return Err(not_found(ctx));
+        return Err(not_found(ctx).into());
     };
     let store = ctx.store.clone();
     match blocking(move || store.document(id)).await? {
         Some(d) if ctx.caller.may_see(d.confidentiality) => Ok(d),
-        _ => Err(not_found(ctx)),
+        _ => Err(not_found(ctx).into()),
     }
 }
 
@@ -122,7 +123,7 @@ struct UploadForm {
 /// `source`).
 type UploadErrors = Vec<(&'static str, String)>;
 
-async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
     let offset = q.offset.trim().parse().unwrap_or(0);
     list_page(
         &state,
@@ -142,13 +143,10 @@ async fn list_page(
     form: &UploadForm,
     errors: &UploadErrors,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let (store, max) = (ctx.store.clone(), ctx.caller.max_confidentiality());
-    let mut docs = match blocking(move || store.documents(max, offset, PAGE_SIZE + 1)).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+    let mut docs = blocking(move || store.documents(max, offset, PAGE_SIZE + 1)).await?;
     let more = docs.len() as u64 > PAGE_SIZE;
     docs.truncate(PAGE_SIZE as usize);
     let upload = if !ctx.caller.has(Role::Editor) {
@@ -156,10 +154,7 @@ async fn list_page(
     } else if state.evidence.is_none() {
         html! { p.muted { (lang.t("documents-no-store-body")) } }
     } else {
-        match upload_form(ctx, form, errors).await {
-            Ok(m) => m,
-            Err(r) => return r,
-        }
+        upload_form(ctx, form, errors).await?
     };
     let page_link =
         |offset: u64| format!("/documents?{}", query(&[("offset", &offset.to_string())]));
@@ -199,17 +194,17 @@ async fn list_page(
             }
         }
     };
-    page(
+    Ok(page(
         status,
         layout(&ctx.frame(lang.t("documents-title"), "/documents"), markup),
-    )
+    ))
 }
 
 async fn upload_form(
     ctx: &Ctx,
     form: &UploadForm,
     errors: &UploadErrors,
-) -> Result<Markup, Response> {
+) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let sources = ctx.list(Kind::Source, Filter::default(), 500).await?;
     let errors_of = |name: &str| -> Vec<&str> {
@@ -293,13 +288,13 @@ async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let Some(evidence) = state.evidence.clone() else {
-        return no_store(&ctx);
+        return Ok(no_store(&ctx));
     };
     let Ok(mut multipart) = multipart else {
-        return bad_form(&ctx);
+        return Ok(bad_form(&ctx));
     };
     let mut form = UploadForm::default();
     let mut file: Option<(String, Bytes)> = None;
@@ -308,22 +303,22 @@ async fn upload(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return message(
+                return Ok(message(
                     lang,
                     &ctx.caller,
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "document-upload-title",
                     "document-error-too-large",
-                )
+                ))
             }
-            Err(_) => return bad_form(&ctx),
+            Err(_) => return Ok(bad_form(&ctx)),
         };
         match field.name() {
             Some("file") => {
                 let name = field.file_name().map(base_name).unwrap_or_default();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes)),
-                    Err(_) => return bad_form(&ctx),
+                    Err(_) => return Ok(bad_form(&ctx)),
                 }
             }
             Some("confidentiality") => {
@@ -346,10 +341,7 @@ async fn upload(
         "" => None,
         text => {
             let found = match RecordId::from_str(text) {
-                Ok(id) => match ctx.get(Kind::Source, id).await {
-                    Ok(found) => found,
-                    Err(r) => return r,
-                },
+                Ok(id) => ctx.get(Kind::Source, id).await?,
                 Err(_) => None,
             };
             if found.is_none() {
@@ -385,13 +377,11 @@ async fn upload(
         source,
     };
     let (store, actor) = (state.store.clone(), ctx.caller.actor());
-    let result = tokio::task::spawn_blocking(move || {
-        evidence.ingest_bytes(store.as_ref(), &bytes, arrival, &actor)
-    })
-    .await;
+    let result =
+        blocking(move || evidence.ingest_bytes(store.as_ref(), &bytes, arrival, &actor)).await;
     match result {
-        Ok(Ok((doc, _))) => Redirect::to(&format!("/documents/{}", doc.id)).into_response(),
-        Ok(Err(IngestError::Store(StoreError::Invalid(invalid)))) => {
+        Ok((doc, _)) => Ok(Redirect::to(&format!("/documents/{}", doc.id)).into_response()),
+        Err(Failure::Failed(IngestError::Store(StoreError::Invalid(invalid)))) => {
             for e in invalid.0 {
                 let field = if e.pointer == "/source" {
                     "source"
@@ -410,11 +400,10 @@ async fn upload(
             )
             .await
         }
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "keeping an uploaded document failed");
-            super::server_error()
-        }
-        Err(_) => super::server_error(),
+        Err(Failure::Failed(e)) => Err(PageError::Failed(format!(
+            "keeping an uploaded document failed: {e}"
+        ))),
+        Err(panicked) => Err(panicked.into()),
     }
 }
 
@@ -438,22 +427,13 @@ fn locator(lang: Lang, p: &Paragraph) -> Markup {
     }
 }
 
-async fn reader(ctx: Ctx, Path(id): Path<String>) -> Response {
-    let doc = match visible_document(&ctx, &id).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+async fn reader(ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let doc = visible_document(&ctx, &id).await?;
     let lang = ctx.lang;
     let (store, doc_id) = (ctx.store.clone(), doc.id);
-    let paragraphs = match blocking(move || store.paragraphs(doc_id)).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let paragraphs = blocking(move || store.paragraphs(doc_id)).await?;
     let source = match doc.source {
-        Some(s) => match ctx.link(Kind::Source, s).await {
-            Ok(link) => Some(link),
-            Err(r) => return r,
-        },
+        Some(s) => Some(ctx.link(Kind::Source, s).await?),
         None => None,
     };
     let here = format!("/documents/{}", doc.id);
@@ -502,23 +482,20 @@ async fn reader(ctx: Ctx, Path(id): Path<String>) -> Response {
             }
         }
     };
-    page(
+    Ok(page(
         StatusCode::OK,
         layout(&ctx.frame(doc.file_name.clone(), here), markup),
-    )
+    ))
 }
 
 /// `GET /documents/{id}/original`: the bytes as received, as a download
 /// (the same response as the API's).
-async fn original(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let doc = match visible_document(&ctx, &id).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+async fn original(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let doc = visible_document(&ctx, &id).await?;
     match crate::documents::serve_original(&state, &doc).await {
-        Ok(response) => response,
-        Err(p) if p.status == StatusCode::SERVICE_UNAVAILABLE.as_u16() => no_store(&ctx),
-        Err(_) => super::server_error(),
+        Ok(response) => Ok(response),
+        Err(p) if p.status == StatusCode::SERVICE_UNAVAILABLE.as_u16() => Ok(no_store(&ctx)),
+        Err(p) => Err(PageError::Failed(p.detail)),
     }
 }
 
@@ -587,16 +564,16 @@ async fn paragraph_of(
     ctx: &Ctx,
     id: &str,
     number: &str,
-) -> Result<(Document, Paragraph), Response> {
+) -> Result<(Document, Paragraph), PageError> {
     let doc = visible_document(ctx, id).await?;
     let Ok(number) = number.trim().parse::<u32>() else {
-        return Err(not_found(ctx));
+        return Err(not_found(ctx).into());
     };
     let (store, doc_id) = (ctx.store.clone(), doc.id);
     let paragraphs = blocking(move || store.paragraphs(doc_id)).await?;
     match paragraphs.into_iter().find(|p| p.number == number) {
         Some(p) => Ok((doc, p)),
-        None => Err(not_found(ctx)),
+        None => Err(not_found(ctx).into()),
     }
 }
 
@@ -609,11 +586,12 @@ fn default_level(c: Confidentiality) -> &'static str {
     }
 }
 
-async fn claim_form(ctx: Ctx, Path(id): Path<String>, Query(q): Query<ParagraphQuery>) -> Response {
-    let (doc, paragraph) = match paragraph_of(&ctx, &id, &q.paragraph).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+async fn claim_form(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ParagraphQuery>,
+) -> PageResult {
+    let (doc, paragraph) = paragraph_of(&ctx, &id, &q.paragraph).await?;
     let mut defaults =
         json!({ "stance": "asserts", "confidentiality": default_level(doc.confidentiality) });
     if let Some(source) = doc.source {
@@ -638,12 +616,9 @@ async fn claim_page(
     state: &FormState,
     errors: &ValidationErrors,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
-    let view = match FormView::new(ctx, CLAIM_FROM_PARAGRAPH, state, errors).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let view = FormView::new(ctx, CLAIM_FROM_PARAGRAPH, state, errors).await?;
     let n = paragraph.number;
     let here = format!(
         "/documents/{}/claim?{}",
@@ -673,7 +648,7 @@ async fn claim_page(
             }
         }
     };
-    page(status, layout(&ctx.frame(title, here), markup))
+    Ok(page(status, layout(&ctx.frame(title, here), markup)))
 }
 
 /// The claim a submitted form describes, anchored in the paragraph.
@@ -702,32 +677,30 @@ async fn claim_create(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(sent): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let number = sent
         .iter()
         .find(|(k, _)| k == "paragraph")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let (doc, paragraph) = match paragraph_of(&ctx, &id, &number).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+    let (doc, paragraph) = paragraph_of(&ctx, &id, &number).await?;
     let state = FormState::from_submission(CLAIM_FROM_PARAGRAPH, sent);
     let errors = match read_claim(&state, &doc, paragraph.number, lang) {
         Err(errors) => errors,
         Ok((body, rows)) => {
             let (store, actor) = (ctx.store.clone(), ctx.caller.actor());
-            match tokio::task::spawn_blocking(move || store.create(None, body, &actor)).await {
-                Ok(Ok(record)) => {
-                    return Redirect::to(&format!("/claims/{}", record.id)).into_response()
+            match blocking(move || store.create(None, body, &actor)).await {
+                Ok(record) => {
+                    return Ok(Redirect::to(&format!("/claims/{}", record.id)).into_response())
                 }
-                Ok(Err(StoreError::Invalid(errors))) => rows.to_form(errors, lang),
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "store failure recording a claim");
-                    return super::server_error();
+                Err(Failure::Failed(StoreError::Invalid(errors))) => rows.to_form(errors, lang),
+                Err(Failure::Failed(e)) => {
+                    return Err(PageError::Failed(format!(
+                        "store failure recording a claim: {e}"
+                    )))
                 }
-                Err(_) => return super::server_error(),
+                Err(panicked) => return Err(panicked.into()),
             }
         }
     };

@@ -16,8 +16,9 @@ use serde::Deserialize;
 use vigil_model::{Body, Kind, Name, Record, RecordId};
 use vigil_store::{Decision, IdentityEntry, QueuedPair, Role, StoreError};
 
-use super::view::{blocking, display_label, enum_code, record_link, Ctx};
-use super::{csrf_field, layout, page, query, user_text, Lang};
+use super::view::{display_label, enum_code, record_link, Ctx};
+use super::{csrf_field, layout, page, query, user_text, Lang, PageError, PageResult};
+use crate::blocking::{blocking, Failure};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -51,12 +52,12 @@ fn decision_key(d: Decision) -> &'static str {
     }
 }
 
-async fn queue(ctx: Ctx, Query(q): Query<QueueQuery>) -> Response {
+async fn queue(ctx: Ctx, Query(q): Query<QueueQuery>) -> PageResult {
     let lang = ctx.lang;
     let store = ctx.store.clone();
     let offset = q.offset;
-    let lists = blocking(move || {
-        Ok((
+    let (mut open, unsure) = blocking(move || {
+        Ok::<_, StoreError>((
             store.duplicate_queue(offset, PAGE + 1, false)?,
             if offset == 0 {
                 store.duplicate_queue(0, 100, true)?
@@ -65,19 +66,12 @@ async fn queue(ctx: Ctx, Query(q): Query<QueueQuery>) -> Response {
             },
         ))
     })
-    .await;
-    let (mut open, unsure) = match lists {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+    .await?;
     let more = open.len() > PAGE;
     open.truncate(PAGE);
     let mut pairs = Vec::new();
     for p in open.iter().chain(&unsure) {
-        match pair_markup(&ctx, p).await {
-            Ok(m) => pairs.push(m),
-            Err(r) => return r,
-        }
+        pairs.push(pair_markup(&ctx, p).await?);
     }
     let unsure_pairs = pairs.split_off(open.len());
     let notice = match q.done.as_str() {
@@ -121,15 +115,15 @@ async fn queue(ctx: Ctx, Query(q): Query<QueueQuery>) -> Response {
             }
         }
     };
-    page(
+    Ok(page(
         StatusCode::OK,
         layout(&ctx.frame(title, "/duplicates"), markup),
-    )
+    ))
 }
 
 /// One pair of the queue: both records side by side, why they may be one
 /// person, what disagrees, and the decision form.
-async fn pair_markup(ctx: &Ctx, q: &QueuedPair) -> Result<Markup, Response> {
+async fn pair_markup(ctx: &Ctx, q: &QueuedPair) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let (a, b) = (q.pair.a, q.pair.b);
     let card_a = person_card(ctx, a).await?;
@@ -177,7 +171,7 @@ fn decision_form(ctx: &Ctx, a: RecordId, b: RecordId, unsure: bool, next: &str) 
 
 /// A person at a glance: names by script, birth date, sex, places of their
 /// events, how many events.
-async fn person_card(ctx: &Ctx, id: RecordId) -> Result<Markup, Response> {
+async fn person_card(ctx: &Ctx, id: RecordId) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let Some(record) = ctx.get(Kind::Person, id).await? else {
         return Ok(html! { div.card { span.muted { (lang.t("not-visible")) } } });
@@ -288,19 +282,16 @@ fn refused(ctx: &Ctx, status: StatusCode, detail: &str) -> Response {
     )
 }
 
-fn store_failure(ctx: &Ctx, e: StoreError) -> Response {
-    match e {
+fn store_failure(ctx: &Ctx, e: StoreError) -> PageError {
+    PageError::Page(match e {
         StoreError::Refused(m) => refused(ctx, StatusCode::CONFLICT, &m),
         e @ StoreError::NoDecision { .. } => refused(ctx, StatusCode::CONFLICT, &e.to_string()),
         e @ StoreError::NotFound { .. } => refused(ctx, StatusCode::NOT_FOUND, &e.to_string()),
         StoreError::Invalid(errors) => {
             refused(ctx, StatusCode::UNPROCESSABLE_ENTITY, &errors.to_string())
         }
-        e => {
-            tracing::error!(error = %e, "store failure on the duplicates page");
-            super::server_error()
-        }
-    }
+        e => return PageError::Failed(format!("store failure on the duplicates page: {e}")),
+    })
 }
 
 fn pair_of(fields: &[(String, String)]) -> Option<(RecordId, RecordId)> {
@@ -317,62 +308,57 @@ fn bad_pair(ctx: &Ctx) -> Response {
     )
 }
 
-async fn decide(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> Response {
+async fn decide(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> PageResult {
     let Some((a, b)) = pair_of(&fields) else {
-        return bad_pair(&ctx);
+        return Ok(bad_pair(&ctx));
     };
     let decision = match field(&fields, "decision") {
         "same" => Decision::Same,
         "not_same" => Decision::NotSame,
         "unsure" => Decision::Unsure,
         _ => {
-            return refused(
+            return Ok(refused(
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ctx.lang.t("duplicates-bad-decision"),
-            )
+            ))
         }
     };
     let note = Some(field(&fields, "note").trim().to_string()).filter(|n| !n.is_empty());
     let (store, actor) = (ctx.store.clone(), ctx.caller.actor());
-    match tokio::task::spawn_blocking(move || store.decide(a, b, decision, note.as_deref(), &actor))
-        .await
-    {
-        Ok(Ok(_)) => Redirect::to(&after(field(&fields, "next"), decision)).into_response(),
-        Ok(Err(e)) => store_failure(&ctx, e),
-        Err(_) => super::server_error(),
+    match blocking(move || store.decide(a, b, decision, note.as_deref(), &actor)).await {
+        Ok(_) => Ok(Redirect::to(&after(field(&fields, "next"), decision)).into_response()),
+        Err(Failure::Failed(e)) => Err(store_failure(&ctx, e)),
+        Err(panicked) => Err(panicked.into()),
     }
 }
 
-async fn undo(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> Response {
+async fn undo(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> PageResult {
     let Some((a, b)) = pair_of(&fields) else {
-        return bad_pair(&ctx);
+        return Ok(bad_pair(&ctx));
     };
     let (store, actor) = (ctx.store.clone(), ctx.caller.actor());
-    match tokio::task::spawn_blocking(move || store.undo_decision(a, b, &actor)).await {
-        Ok(Ok(_)) => Redirect::to(&after(field(&fields, "next"), Decision::Undone)).into_response(),
-        Ok(Err(e)) => store_failure(&ctx, e),
-        Err(_) => super::server_error(),
+    match blocking(move || store.undo_decision(a, b, &actor)).await {
+        Ok(_) => Ok(Redirect::to(&after(field(&fields, "next"), Decision::Undone)).into_response()),
+        Err(Failure::Failed(e)) => Err(store_failure(&ctx, e)),
+        Err(panicked) => Err(panicked.into()),
     }
 }
 
-async fn scan(ctx: Ctx) -> Response {
+async fn scan(ctx: Ctx) -> PageResult {
     let store = ctx.store.clone();
-    let found = blocking(move || {
+    let n = blocking(move || {
         let pairs = vigil_app::duplicates::scan(store.as_ref())?;
         let n = pairs.len();
         store.set_duplicate_candidates(pairs)?;
-        Ok(n)
+        Ok::<_, StoreError>(n)
     })
-    .await;
-    match found {
-        Ok(n) => Redirect::to(&format!(
-            "/duplicates?{}",
-            query(&[("done", "scan"), ("n", &n.to_string())])
-        ))
-        .into_response(),
-        Err(r) => r,
-    }
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/duplicates?{}",
+        query(&[("done", "scan"), ("n", &n.to_string())])
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------
@@ -394,10 +380,11 @@ fn in_force(log: &[IdentityEntry]) -> Vec<&IdentityEntry> {
     log.iter().filter(|e| seen.insert((e.a, e.b))).collect()
 }
 
-pub async fn merged(ctx: &Ctx, record: &Record) -> Result<Merged, Response> {
+pub async fn merged(ctx: &Ctx, record: &Record) -> Result<Merged, PageError> {
     let (store, id) = (ctx.store.clone(), record.id);
     let (identity, log) =
-        blocking(move || Ok((store.identity(id)?, store.identity_log(id)?))).await?;
+        blocking(move || Ok::<_, StoreError>((store.identity(id)?, store.identity_log(id)?)))
+            .await?;
     let mut others = Vec::new();
     for &m in identity.members.iter().filter(|m| **m != id) {
         if let Some(r) = ctx.get(Kind::Person, m).await? {
@@ -485,7 +472,7 @@ fn date(at: time::OffsetDateTime) -> String {
 /// The identity decisions about a person's records, for its history page:
 /// who, when, with whom, what, by hand or automatically. Entries about a
 /// record the caller may not see are left out.
-pub async fn history_section(ctx: &Ctx, id: RecordId) -> Result<Markup, Response> {
+pub async fn history_section(ctx: &Ctx, id: RecordId) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let store = ctx.store.clone();
     let log = blocking(move || store.identity_log(id)).await?;

@@ -24,8 +24,9 @@ use vigil_model::{Body, FieldError, Kind, Record, RecordId, ValidationErrors};
 use vigil_store::{Filter, StoreError};
 
 use super::view::{display_label, record_link, Ctx};
-use super::{csrf_field, layout, message, page, Lang};
+use super::{csrf_field, layout, message, page, Lang, PageError, PageResult};
 use crate::auth::Caller;
+use crate::blocking::{blocking, Failure};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -937,7 +938,7 @@ impl<'a> FormView<'a> {
         spec: &[Section],
         state: &'a FormState,
         errors: &ValidationErrors,
-    ) -> Result<FormView<'a>, Response> {
+    ) -> Result<FormView<'a>, PageError> {
         let (names, anchors) = layout_names(spec, state);
         let mut view = FormView {
             lang: ctx.lang,
@@ -1262,7 +1263,7 @@ async fn form_markup(
     mode: &Mode,
     state: &FormState,
     errors: &ValidationErrors,
-) -> Result<Markup, Response> {
+) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let spec = spec(kind);
     let view = FormView::new(ctx, spec, state, errors).await?;
@@ -1299,7 +1300,7 @@ async fn form_page(
     state: &FormState,
     errors: &ValidationErrors,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let (title, here) = match &mode {
         Mode::New => (
@@ -1311,20 +1312,17 @@ async fn form_page(
             format!("/{}/{id}/edit", kind.plural()),
         ),
     };
-    let form = match form_markup(ctx, kind, &mode, state, errors).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let form = form_markup(ctx, kind, &mode, state, errors).await?;
     let markup = html! {
         h1 { (title) }
         (form)
     };
-    page(status, layout(&ctx.frame(title, here), markup))
+    Ok(page(status, layout(&ctx.frame(title, here), markup)))
 }
 
-async fn new_form(ctx: Ctx, Path(kind): Path<String>) -> Response {
+async fn new_form(ctx: Ctx, Path(kind): Path<String>) -> PageResult {
     let Ok(kind) = Kind::from_str(&kind) else {
-        return not_found(ctx.lang, &ctx.caller);
+        return Ok(not_found(ctx.lang, &ctx.caller));
     };
     let defaults = serde_json::json!({ "confidentiality": "internal" });
     let state = FormState::from_json(spec(kind), &defaults, 2);
@@ -1350,24 +1348,24 @@ async fn create(
     ctx: Ctx,
     Path(kind): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let Ok(kind) = Kind::from_str(&kind) else {
-        return not_found(ctx.lang, &ctx.caller);
+        return Ok(not_found(ctx.lang, &ctx.caller));
     };
     let state = FormState::from_submission(spec(kind), fields);
     let errors = match read_body(kind, &state, lang) {
         Err(errors) => errors,
         Ok((body, rows)) => {
             let (store, actor) = (ctx.store.clone(), ctx.caller.actor());
-            match tokio::task::spawn_blocking(move || store.create(None, body, &actor)).await {
-                Ok(Ok(record)) => {
-                    return Redirect::to(&format!("/{}/{}", kind.plural(), record.id))
-                        .into_response()
+            match blocking(move || store.create(None, body, &actor)).await {
+                Ok(record) => {
+                    return Ok(
+                        Redirect::to(&format!("/{}/{}", kind.plural(), record.id)).into_response()
+                    )
                 }
-                Ok(Err(StoreError::Invalid(errors))) => rows.to_form(errors, lang),
-                Ok(Err(e)) => return server_error(&e),
-                Err(_) => return super::server_error(),
+                Err(Failure::Failed(StoreError::Invalid(errors))) => rows.to_form(errors, lang),
+                Err(failure) => return Err(failure.into()),
             }
         }
     };
@@ -1382,28 +1380,20 @@ async fn create(
     .await
 }
 
-fn server_error(e: &StoreError) -> Response {
-    tracing::error!(error = %e, "store failure on a form");
-    super::server_error()
-}
-
 /// The record behind an edit URL, if the caller may see it.
-async fn editable(ctx: &Ctx, kind: &str, id: &str) -> Result<(Kind, Record), Response> {
+async fn editable(ctx: &Ctx, kind: &str, id: &str) -> Result<(Kind, Record), PageError> {
     let missing = || not_found(ctx.lang, &ctx.caller);
     let (Ok(kind), Ok(id)) = (Kind::from_str(kind), RecordId::from_str(id)) else {
-        return Err(missing());
+        return Err(missing().into());
     };
     match ctx.get(kind, id).await? {
         Some(record) => Ok((kind, record)),
-        None => Err(missing()),
+        None => Err(missing().into()),
     }
 }
 
-async fn edit_form(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
-    let (kind, record) = match editable(&ctx, &kind, &id).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+async fn edit_form(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> PageResult {
+    let (kind, record) = editable(&ctx, &kind, &id).await?;
     let state = FormState::from_json(spec(kind), &Value::Object(record.body.to_json()), 2);
     let mode = Mode::Edit {
         id: record.id,
@@ -1424,12 +1414,9 @@ async fn update(
     ctx: Ctx,
     Path((kind, id)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
-    let (kind, record) = match editable(&ctx, &kind, &id).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+    let (kind, record) = editable(&ctx, &kind, &id).await?;
     let id = record.id;
     let state = FormState::from_submission(spec(kind), fields);
     // A missing or garbled version can only conflict: nothing is overwritten.
@@ -1439,20 +1426,19 @@ async fn update(
         Ok((body, rows)) => {
             let submitted = body.clone();
             let (store, actor) = (ctx.store.clone(), ctx.caller.actor());
-            let result =
-                tokio::task::spawn_blocking(move || store.update(kind, id, version, body, &actor))
-                    .await;
+            let result = blocking(move || store.update(kind, id, version, body, &actor)).await;
             match result {
-                Ok(Ok(_)) => {
-                    return Redirect::to(&format!("/{}/{id}", kind.plural())).into_response()
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!("/{}/{id}", kind.plural())).into_response())
                 }
-                Ok(Err(StoreError::Invalid(errors))) => rows.to_form(errors, lang),
-                Ok(Err(StoreError::Conflict { .. })) => {
+                Err(Failure::Failed(StoreError::Invalid(errors))) => rows.to_form(errors, lang),
+                Err(Failure::Failed(StoreError::Conflict { .. })) => {
                     return conflict_page(&ctx, kind, id, &state, &submitted).await
                 }
-                Ok(Err(StoreError::NotFound { .. })) => return not_found(lang, &ctx.caller),
-                Ok(Err(e)) => return server_error(&e),
-                Err(_) => return super::server_error(),
+                Err(Failure::Failed(StoreError::NotFound { .. })) => {
+                    return Ok(not_found(lang, &ctx.caller))
+                }
+                Err(failure) => return Err(failure.into()),
             }
         }
     };
@@ -1476,12 +1462,10 @@ async fn conflict_page(
     id: RecordId,
     state: &FormState,
     submitted: &Body,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
-    let current = match ctx.get(kind, id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return not_found(lang, &ctx.caller),
-        Err(r) => return r,
+    let Some(current) = ctx.get(kind, id).await? else {
+        return Ok(not_found(lang, &ctx.caller));
     };
     let yours = submitted.to_json();
     let theirs = current.body.to_json();
@@ -1496,10 +1480,7 @@ async fn conflict_page(
         id,
         version: current.version,
     };
-    let form = match form_markup(ctx, kind, &mode, state, &ValidationErrors::default()).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let form = form_markup(ctx, kind, &mode, state, &ValidationErrors::default()).await?;
     let here = format!("/{}/{id}", kind.plural());
     let title = lang.t("conflict-title");
     let markup = html! {
@@ -1528,10 +1509,10 @@ async fn conflict_page(
         p.muted { (lang.t("conflict-reapply-note")) }
         (form)
     };
-    page(
+    Ok(page(
         StatusCode::CONFLICT,
         layout(&ctx.frame(title, format!("{here}/edit")), markup),
-    )
+    ))
 }
 
 #[cfg(test)]

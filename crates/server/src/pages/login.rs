@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::i18n::LANG_COOKIE;
 use super::{csrf_field, layout, page, Frame, Lang};
 use crate::auth::{cookie, new_csrf_token, Caller, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE};
+use crate::blocking::blocking;
 use crate::AppState;
 
 /// How long a browser session lasts.
@@ -117,13 +118,10 @@ pub async fn submit(
     }
     let store = state.store.clone();
     let (check_name, password) = (name.clone(), credentials.password);
-    let user =
-        match tokio::task::spawn_blocking(move || store.check_password(&check_name, &password))
-            .await
-        {
-            Ok(Ok(user)) => user,
-            _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        };
+    // A failure here answers a bare 500, not the error page.
+    let Ok(user) = blocking(move || store.check_password(&check_name, &password)).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
     let Some(user) = user else {
         state.throttle.record_failure(&name, peer.ip());
         tracing::info!("sign-in refused");
@@ -138,13 +136,9 @@ pub async fn submit(
     };
     state.throttle.record_success(&name, peer.ip());
     let store = state.store.clone();
-    let session = match tokio::task::spawn_blocking(move || {
-        store.create_session(&user.name, SESSION_LIFETIME)
-    })
-    .await
-    {
-        Ok(Ok(session)) => session,
-        _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let Ok(session) = blocking(move || store.create_session(&user.name, SESSION_LIFETIME)).await
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let mut response = Redirect::to(&next).into_response();
     let headers = response.headers_mut();
@@ -162,7 +156,7 @@ pub async fn submit(
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let store = state.store.clone();
-        let _ = tokio::task::spawn_blocking(move || store.delete_session(&token)).await;
+        let _ = blocking(move || store.delete_session(&token)).await;
     }
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().append(

@@ -208,6 +208,55 @@ pub fn server_error() -> Response {
     )
 }
 
+/// Why a page handler has no page of its own to give.
+pub enum PageError {
+    /// A page already made (a refusal, a form shown again with its
+    /// errors, not found): sent as it is.
+    Page(Response),
+    /// A failure that is the server's: logged with its cause, answered
+    /// with the 500 page ([`server_error`]).
+    Failed(String),
+}
+
+/// What a page handler returns: its page, or why there is none, so that
+/// handlers can write `?`.
+pub type PageResult = Result<Response, PageError>;
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::Page(response) => response,
+            PageError::Failed(cause) => {
+                tracing::error!(error = %cause, "page failed");
+                server_error()
+            }
+        }
+    }
+}
+
+impl From<Response> for PageError {
+    fn from(response: Response) -> Self {
+        PageError::Page(response)
+    }
+}
+
+impl From<vigil_store::StoreError> for PageError {
+    fn from(e: vigil_store::StoreError) -> Self {
+        PageError::Failed(e.to_string())
+    }
+}
+
+impl<E: std::fmt::Display> From<crate::blocking::Failure<E>> for PageError {
+    fn from(failure: crate::blocking::Failure<E>) -> Self {
+        match failure {
+            crate::blocking::Failure::Failed(e) => PageError::Failed(e.to_string()),
+            crate::blocking::Failure::Panicked => {
+                PageError::Failed("a blocking task panicked".into())
+            }
+        }
+    }
+}
+
 pub fn forbidden(request: &Request, _needed: Role) -> Response {
     message_page(
         request,

@@ -11,7 +11,6 @@ use std::str::FromStr;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use maud::{html, Markup};
@@ -20,7 +19,7 @@ use vigil_search::{Hit, Snippet};
 
 use super::forms;
 use super::view::Ctx;
-use super::{layout, page, query, user_text, Lang};
+use super::{layout, page, query, user_text, Lang, PageError, PageResult};
 use crate::search::SearchQuery;
 use crate::AppState;
 
@@ -239,7 +238,7 @@ async fn search_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let sent = Sent::read(pairs);
     let here = sent.href(sent.offset);
@@ -276,7 +275,7 @@ async fn search_page(
                 status = StatusCode::BAD_REQUEST;
                 html! { p.field-error role="alert" { (lang.t("search-bad-date")) } }
             }
-            Err(_) => return super::server_error(),
+            Err(problem) => return Err(PageError::Failed(problem.detail)),
         }
     };
     let markup = html! {
@@ -284,7 +283,7 @@ async fn search_page(
         (form(lang, &sent))
         (results)
     };
-    page(status, layout(&ctx.frame(title, here), markup))
+    Ok(page(status, layout(&ctx.frame(title, here), markup)))
 }
 
 #[cfg(test)]

@@ -18,8 +18,9 @@ use vigil_model::{
 };
 use vigil_store::{Cursor, Filter, Page, Role, Store, StoreError};
 
-use super::{layout, page, query, user_text, Frame, Lang};
+use super::{layout, page, query, user_text, Frame, Lang, PageError, PageResult};
 use crate::auth::Caller;
+use crate::blocking::{blocking, Failure};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -38,7 +39,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub async fn new(state: &AppState, caller: Caller, lang: Lang) -> Result<Ctx, Response> {
+    pub async fn new(state: &AppState, caller: Caller, lang: Lang) -> Result<Ctx, PageError> {
         let store = state.store.clone();
         let vocab = blocking({
             let store = store.clone();
@@ -63,7 +64,7 @@ impl Ctx {
     }
 
     /// A record, if it exists and the caller may see it.
-    pub async fn get(&self, kind: Kind, id: RecordId) -> Result<Option<Record>, Response> {
+    pub async fn get(&self, kind: Kind, id: RecordId) -> Result<Option<Record>, PageError> {
         let store = self.store.clone();
         let record = blocking(move || store.get(kind, id)).await?;
         Ok(record.filter(|r| self.caller.may_see(r.body.confidentiality())))
@@ -74,7 +75,7 @@ impl Ctx {
         kind: Kind,
         mut filter: Filter,
         limit: u32,
-    ) -> Result<Vec<Record>, Response> {
+    ) -> Result<Vec<Record>, PageError> {
         filter.max_confidentiality = self.caller.max_confidentiality();
         let store = self.store.clone();
         let page = Page { after: None, limit };
@@ -90,7 +91,7 @@ impl Ctx {
         kind: Kind,
         id: RecordId,
         limit: u32,
-    ) -> Result<Vec<Record>, Response> {
+    ) -> Result<Vec<Record>, PageError> {
         self.list(
             kind,
             Filter {
@@ -103,7 +104,7 @@ impl Ctx {
     }
 
     /// A link to a record, labelled, or a note that it is not visible.
-    pub async fn link(&self, kind: Kind, id: RecordId) -> Result<Markup, Response> {
+    pub async fn link(&self, kind: Kind, id: RecordId) -> Result<Markup, PageError> {
         Ok(match self.get(kind, id).await? {
             Some(r) => record_link(&r, self.lang, &self.caller),
             None => html! { span.muted { (self.lang.t("not-visible")) } },
@@ -125,7 +126,7 @@ impl Ctx {
 /// Page handlers take a `Ctx`: the caller (set by the authorisation layer),
 /// the page language and the vocabularies.
 impl axum::extract::FromRequestParts<AppState> for Ctx {
-    type Rejection = Response;
+    type Rejection = PageError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
@@ -138,19 +139,6 @@ impl axum::extract::FromRequestParts<AppState> for Ctx {
             .unwrap_or_default();
         let Ok(lang) = Lang::from_request_parts(parts, state).await;
         Ctx::new(state, caller, lang).await
-    }
-}
-
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, Response> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "store failure on a page");
-            Err(super::server_error())
-        }
-        Err(_) => Err(super::server_error()),
     }
 }
 
@@ -228,16 +216,16 @@ async fn list(
     ctx: Ctx,
     Path(kind): Path<String>,
     Query(params): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let lang = ctx.lang;
     let Ok(kind) = Kind::from_str(&kind) else {
-        return super::message(
+        return Ok(super::message(
             lang,
             &ctx.caller,
             StatusCode::NOT_FOUND,
             "not-found-title",
             "not-found-body",
-        );
+        ));
     };
     let id_of = |s: &str| RecordId::from_str(s.trim()).ok();
     let date_of = |s: &str| {
@@ -259,10 +247,7 @@ async fn list(
         limit: PAGE_SIZE,
     };
     let store = ctx.store.clone();
-    let result = match blocking(move || store.list(kind, &filter, &page_request)).await {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
+    let result = blocking(move || store.list(kind, &filter, &page_request)).await?;
     let title = lang.t(kind_key(kind));
     let here = format!("/{}", kind.plural());
     let type_options: Vec<(String, String)> = match kind {
@@ -293,30 +278,22 @@ async fn list(
     // People are also found by any spelling of their name, in any script.
     let mut name_matches = Vec::new();
     if kind == Kind::Person && !params.q.trim().is_empty() && params.cursor.is_empty() {
-        let index = match state.names.get(&ctx.store).await {
-            Ok(i) => i,
-            Err(_) => return super::server_error(),
-        };
-        let hits = match index.search(
+        let index = state
+            .names
+            .get(&ctx.store)
+            .await
+            .map_err(|problem| PageError::Failed(problem.detail))?;
+        let hits = index.search(
             ctx.store.as_ref(),
             &params.q,
             &vigil_names::Facts::default(),
             ctx.caller.access(),
             10,
-        ) {
-            Ok(hits) => hits,
-            Err(_) => return super::server_error(),
-        };
+        )?;
         // The records of one merged person are one match.
-        let hits = match vigil_app::fold_for(ctx.store.as_ref(), ctx.caller.access(), hits) {
-            Ok(hits) => hits,
-            Err(_) => return super::server_error(),
-        };
+        let hits = vigil_app::fold_for(ctx.store.as_ref(), ctx.caller.access(), hits)?;
         for hit in hits {
-            if let Some(r) = match ctx.get(Kind::Person, hit.id).await {
-                Ok(r) => r,
-                Err(r) => return r,
-            } {
+            if let Some(r) = ctx.get(Kind::Person, hit.id).await? {
                 name_matches.push((r, hit));
             }
         }
@@ -392,7 +369,10 @@ async fn list(
             p { a.next rel="next" href={ (here) "?" (q) } { (lang.t("next-page")) } }
         }
     };
-    page(StatusCode::OK, layout(&ctx.frame(title, here), markup))
+    Ok(page(
+        StatusCode::OK,
+        layout(&ctx.frame(title, here), markup),
+    ))
 }
 
 fn type_label(ctx: &Ctx, body: &Body) -> String {
@@ -423,22 +403,17 @@ fn record_date(body: &Body) -> String {
 /// The snake_case name serde gives an enum value.
 pub use vigil_model::code as enum_code;
 
-async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
+async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> PageResult {
     let lang = ctx.lang;
     let (Ok(kind), Ok(id)) = (Kind::from_str(&kind), RecordId::from_str(&id)) else {
-        return not_found_page(&ctx);
+        return Ok(not_found_page(&ctx));
     };
-    let record = match ctx.get(kind, id).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return not_found_page(&ctx),
-        Err(r) => return r,
+    let Some(record) = ctx.get(kind, id).await? else {
+        return Ok(not_found_page(&ctx));
     };
     // A person merged with other records shows theirs too.
     let merged = match &record.body {
-        Body::Person(_) => match super::duplicates::merged(&ctx, &record).await {
-            Ok(m) => Some(m),
-            Err(r) => return r,
-        },
+        Body::Person(_) => Some(super::duplicates::merged(&ctx, &record).await?),
         _ => None,
     };
     let body = match &record.body {
@@ -449,10 +424,7 @@ async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
         Body::Source(s) => source_page(&ctx, &record, s).await,
         Body::Claim(c) => claim_page(&ctx, &record, c).await,
     };
-    let body = match body {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+    let body = body?;
     let mut cited = record.body.citations().to_vec();
     for other in merged.iter().flat_map(|m| &m.others) {
         for c in other.body.citations() {
@@ -461,10 +433,7 @@ async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
             }
         }
     }
-    let citations = match citations(&ctx, &cited).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let citations = citations(&ctx, &cited).await?;
     let title = display_label(&record, lang, &ctx.caller);
     let here = format!("/{}/{}", kind.plural(), id);
     let markup = html! {
@@ -485,7 +454,10 @@ async fn show(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
         (body)
         (citations)
     };
-    page(StatusCode::OK, layout(&ctx.frame(title, here), markup))
+    Ok(page(
+        StatusCode::OK,
+        layout(&ctx.frame(title, here), markup),
+    ))
 }
 
 fn field(label: String, value: Markup) -> Markup {
@@ -499,7 +471,7 @@ fn text_field(lang: Lang, key: &str, value: Option<&str>) -> Markup {
     }
 }
 
-async fn citations(ctx: &Ctx, citations: &[Citation]) -> Result<Markup, Response> {
+async fn citations(ctx: &Ctx, citations: &[Citation]) -> Result<Markup, PageError> {
     if citations.is_empty() {
         return Ok(html! {});
     }
@@ -566,7 +538,7 @@ async fn person_page(
     record: &Record,
     p: &Person,
     merged: Option<&super::duplicates::Merged>,
-) -> Result<Markup, Response> {
+) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let show_identity = !p.protected || ctx.caller.has(Role::Editor);
     let mut by_script: Vec<(String, Vec<&Name>)> = Vec::new();
@@ -673,7 +645,7 @@ fn claims_section(ctx: &Ctx, claims: &[Record]) -> Markup {
     }
 }
 
-async fn event_page(ctx: &Ctx, e: &Event) -> Result<Markup, Response> {
+async fn event_page(ctx: &Ctx, e: &Event) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let place = match e.place {
         Some(p) => Some(ctx.link(Kind::Place, p).await?),
@@ -740,7 +712,7 @@ fn sentence(lang: Lang, s: &vigil_model::Sentence) -> Markup {
     html! { (lang.t(&format!("sentence-{}", enum_code(&s.kind)))) @if !parts.is_empty() { " " (parts.join(" ")) } }
 }
 
-async fn place_page(ctx: &Ctx, record: &Record, p: &Place) -> Result<Markup, Response> {
+async fn place_page(ctx: &Ctx, record: &Record, p: &Place) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let parent = match p.parent {
         Some(id) => Some(ctx.link(Kind::Place, id).await?),
@@ -772,7 +744,7 @@ async fn place_page(ctx: &Ctx, record: &Record, p: &Place) -> Result<Markup, Res
     })
 }
 
-async fn organization_page(ctx: &Ctx, o: &Organization) -> Result<Markup, Response> {
+async fn organization_page(ctx: &Ctx, o: &Organization) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let parent = match o.parent {
         Some(id) => Some(ctx.link(Kind::Organization, id).await?),
@@ -794,7 +766,7 @@ async fn organization_page(ctx: &Ctx, o: &Organization) -> Result<Markup, Respon
     })
 }
 
-async fn source_page(ctx: &Ctx, record: &Record, s: &Source) -> Result<Markup, Response> {
+async fn source_page(ctx: &Ctx, record: &Record, s: &Source) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let claims = ctx.linking_to(Kind::Claim, record.id, 500).await?;
     Ok(html! {
@@ -814,7 +786,7 @@ async fn source_page(ctx: &Ctx, record: &Record, s: &Source) -> Result<Markup, R
     })
 }
 
-async fn claim_page(ctx: &Ctx, record: &Record, c: &Claim) -> Result<Markup, Response> {
+async fn claim_page(ctx: &Ctx, record: &Record, c: &Claim) -> Result<Markup, PageError> {
     let lang = ctx.lang;
     let source = ctx.get(Kind::Source, c.source).await?;
     let subject = match &c.subject.record {
@@ -907,16 +879,15 @@ async fn claim_page(ctx: &Ctx, record: &Record, c: &Claim) -> Result<Markup, Res
     })
 }
 
-async fn history(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response {
+async fn history(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> PageResult {
     let lang = ctx.lang;
     let (Ok(kind), Ok(id)) = (Kind::from_str(&kind), RecordId::from_str(&id)) else {
-        return not_found_page(&ctx);
+        return Ok(not_found_page(&ctx));
     };
     let store = ctx.store.clone();
-    let entries = match tokio::task::spawn_blocking(move || store.history(kind, id)).await {
-        Ok(Ok(e)) => e,
-        Ok(Err(StoreError::NotFound { .. })) => return not_found_page(&ctx),
-        _ => return super::server_error(),
+    let entries = match blocking(move || store.history(kind, id)).await {
+        Err(Failure::Failed(StoreError::NotFound { .. })) => return Ok(not_found_page(&ctx)),
+        entries => entries?,
     };
     // A record that was ever beyond the caller's level stays private in its past.
     if entries
@@ -924,7 +895,7 @@ async fn history(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response
         .filter_map(|e| e.record.as_ref())
         .any(|r| !ctx.caller.may_see(r.body.confidentiality()))
     {
-        return not_found_page(&ctx);
+        return Ok(not_found_page(&ctx));
     }
     let label = entries
         .iter()
@@ -943,10 +914,7 @@ async fn history(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response
     rows.reverse();
     // Merges and their undoing, beside the versions.
     let identity = match kind {
-        Kind::Person => match super::duplicates::history_section(&ctx, id).await {
-            Ok(m) => m,
-            Err(r) => return r,
-        },
+        Kind::Person => super::duplicates::history_section(&ctx, id).await?,
         _ => html! {},
     };
     let here = format!("/{}/{}", kind.plural(), id);
@@ -965,10 +933,10 @@ async fn history(ctx: Ctx, Path((kind, id)): Path<(String, String)>) -> Response
             }
         }
     };
-    page(
+    Ok(page(
         StatusCode::OK,
         layout(&ctx.frame(title, format!("{here}/history")), markup),
-    )
+    ))
 }
 
 /// A record's fields as the caller may see them, for comparison.
