@@ -19,10 +19,10 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use vigil_model::Confidentiality;
 use vigil_store::Role;
 
 use crate::blocking::{blocking, Failure};
+use crate::caller::Caller;
 use crate::problem::Problem;
 use crate::AppState;
 
@@ -33,43 +33,20 @@ pub const PRE_SESSION_CSRF_COOKIE: &str = "vigil_csrf";
 /// Name of the CSRF field in every form.
 pub const CSRF_FIELD: &str = "csrf";
 
-/// Who is making a request. Anonymous visitors have no role and see the
-/// public view only.
-#[derive(Debug, Clone, Default)]
-pub struct Caller {
-    pub user: Option<String>,
-    pub role: Option<Role>,
-    /// The CSRF token forms must carry: the session's, or the pre-session
-    /// cookie's.
-    pub csrf: Option<String>,
+/// A refusal the pages answer with a page of their own; the API's are
+/// problem documents, made here. Drawing pages is not this module's job:
+/// whoever installs [`authorise`] gives it the function that does
+/// ([`RefusalPage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Signed in, without the role the page needs.
+    Forbidden(Role),
+    /// A form sent without the caller's CSRF token.
+    CsrfFailed,
 }
 
-impl Caller {
-    /// The most confidential records this caller may see: restricted ones
-    /// for editors and administrators, internal ones for viewers, public
-    /// ones for everybody else.
-    pub fn max_confidentiality(&self) -> Confidentiality {
-        self.access().max_confidentiality()
-    }
-
-    pub fn may_see(&self, c: Confidentiality) -> bool {
-        self.access().may_see(c)
-    }
-
-    pub fn has(&self, role: Role) -> bool {
-        self.access().has(role)
-    }
-
-    /// What the application layer's use cases let this caller see.
-    pub fn access(&self) -> vigil_app::Access {
-        vigil_app::Access::of(self.role)
-    }
-
-    /// The name that goes into a record's history.
-    pub fn actor(&self) -> String {
-        self.user.clone().unwrap_or_else(|| "anonymous".into())
-    }
-}
+/// Draws the page for a refused request.
+pub type RefusalPage = fn(&Request, Refusal) -> Response;
 
 /// What a request needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,12 +119,16 @@ pub fn required(method: &Method, path: &str) -> Need {
     Need::Anyone
 }
 
+/// The authorisation layer: names the caller, refuses what its role does
+/// not allow and forms without its CSRF token, and hands the caller on to
+/// the handler. Pages it refuses are drawn by `refusal_page`.
 pub async fn authorise(
     State(state): State<AppState>,
     ConnectInfo(_peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     request: Request,
     next: Next,
+    refusal_page: RefusalPage,
 ) -> Response {
     let path = request.uri().path().to_owned();
     let api = is_api(&path);
@@ -169,12 +150,12 @@ pub async fn authorise(
     let need = required(request.method(), &path);
     if let Need::Role(role) = need {
         if !caller.has(role) {
-            return refuse(&caller, role, api, &request);
+            return refuse(&caller, role, api, &request, refusal_page);
         }
     }
     let mut request = request;
     if !api && !matches!(*request.method(), Method::GET | Method::HEAD) {
-        request = match check_csrf(&caller, request).await {
+        request = match check_csrf(&caller, request, refusal_page).await {
             Ok(r) => r,
             Err(response) => return response,
         };
@@ -233,7 +214,13 @@ async fn resolve(
     }
 }
 
-fn refuse(caller: &Caller, role: Role, api: bool, request: &Request) -> Response {
+fn refuse(
+    caller: &Caller,
+    role: Role,
+    api: bool,
+    request: &Request,
+    refusal_page: RefusalPage,
+) -> Response {
     match (api, &caller.user) {
         (true, None) => Problem::unauthorized().into_response(),
         (true, Some(user)) => Problem::forbidden(format!(
@@ -260,7 +247,7 @@ fn refuse(caller: &Caller, role: Role, api: bool, request: &Request) -> Response
             }
             response
         }
-        (false, Some(_)) => crate::pages::forbidden(request, role).into_response(),
+        (false, Some(_)) => refusal_page(request, Refusal::Forbidden(role)),
     }
 }
 
@@ -271,7 +258,11 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// session's once signed in, the pre-session cookie's before (sign-in
 /// itself). A cross-site page can make a browser send the cookies, but it
 /// cannot read them to fill the field. The body is read here and handed on.
-pub async fn check_csrf(caller: &Caller, request: Request) -> Result<Request, Response> {
+pub async fn check_csrf(
+    caller: &Caller,
+    request: Request,
+    refusal_page: RefusalPage,
+) -> Result<Request, Response> {
     let boundary = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -285,7 +276,7 @@ pub async fn check_csrf(caller: &Caller, request: Request) -> Result<Request, Re
         } else {
             MAX_FORM_BYTES
         };
-        return check_multipart_csrf(caller, request, &boundary, limit).await;
+        return check_multipart_csrf(caller, request, &boundary, limit, refusal_page).await;
     }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_FORM_BYTES)
@@ -305,7 +296,7 @@ pub async fn check_csrf(caller: &Caller, request: Request) -> Result<Request, Re
     };
     if !valid {
         let request = Request::from_parts(parts, Body::empty());
-        return Err(crate::pages::csrf_failed(&request).into_response());
+        return Err(refusal_page(&request, Refusal::CsrfFailed));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
@@ -435,11 +426,12 @@ async fn check_multipart_csrf(
     request: Request,
     boundary: &str,
     limit: usize,
+    refusal_page: RefusalPage,
 ) -> Result<Request, Response> {
     let (parts, mut body) = request.into_parts();
     let refuse = |parts: axum::http::request::Parts| -> Response {
         let request = Request::from_parts(parts, Body::empty());
-        crate::pages::csrf_failed(&request).into_response()
+        refusal_page(&request, Refusal::CsrfFailed)
     };
     let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response();
     let broken = || (StatusCode::BAD_REQUEST, "the form could not be read").into_response();
@@ -650,22 +642,5 @@ mod tests {
         let as_file = b"--xyz\r\nContent-Disposition: form-data; name=\"csrf\"; filename=\"csrf\"\r\n\r\nTOKEN\r\n--xyz\r\n";
         assert_eq!(first_part(as_file, "xyz"), FirstPart::Other);
         assert_eq!(first_part(b"csrf=TOKEN", "xyz"), FirstPart::Other);
-    }
-
-    #[test]
-    fn confidentiality_follows_role() {
-        let c = |role| Caller {
-            role,
-            ..Caller::default()
-        };
-        assert_eq!(c(None).max_confidentiality(), Confidentiality::Public);
-        assert_eq!(
-            c(Some(Role::Viewer)).max_confidentiality(),
-            Confidentiality::Internal
-        );
-        assert_eq!(
-            c(Some(Role::Editor)).max_confidentiality(),
-            Confidentiality::Restricted
-        );
     }
 }

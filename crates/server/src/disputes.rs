@@ -13,8 +13,8 @@ use vigil_model::dispute::Subject;
 use vigil_model::Kind;
 use vigil_store::{Store, StoreError};
 
-use crate::auth::Caller;
 use crate::blocking::blocking;
+use crate::caller::Caller;
 use crate::problem::Problem;
 use crate::AppState;
 

@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use vigil_app::{Arrival, Evidence, IngestError};
 use vigil_model::{Confidentiality, Document, RecordId};
 
-use crate::auth::Caller;
 use crate::blocking::{blocking, Failure};
+use crate::caller::Caller;
 use crate::problem::Problem;
 use crate::AppState;
 

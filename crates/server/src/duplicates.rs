@@ -16,8 +16,8 @@ use serde_json::{json, Value};
 use vigil_model::{Kind, RecordId, ValidationErrors};
 use vigil_store::{Decision, IdentityEntry, QueuedPair, StoreError};
 
-use crate::auth::Caller;
 use crate::blocking::blocking;
+use crate::caller::Caller;
 use crate::problem::Problem;
 use crate::records::{parse_id, parse_json};
 use crate::AppState;

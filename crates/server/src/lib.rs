@@ -11,6 +11,7 @@
 
 pub mod auth;
 mod blocking;
+mod caller;
 mod disputes;
 mod documents;
 mod duplicates;
@@ -28,7 +29,7 @@ use axum::routing::get;
 use axum::Router;
 use vigil_store::Store;
 
-pub use auth::Caller;
+pub use caller::Caller;
 pub use problem::Problem;
 
 /// Largest request body accepted, in bytes. Records are small; bulk data
@@ -97,13 +98,25 @@ pub fn router_with(store: Arc<dyn Store>, options: Options) -> Router {
         .merge(pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::authorise,
+            authorise,
         ))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// The authorisation layer ([`auth::authorise`]), its refused pages drawn
+/// by [`pages::refusal`]: auth decides, the pages draw.
+async fn authorise(
+    state: axum::extract::State<AppState>,
+    peer: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    jar: axum_extra::extract::CookieJar,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    auth::authorise(state, peer, jar, request, next, pages::refusal).await
 }
 
 async fn healthz() -> axum::Json<serde_json::Value> {

@@ -9,8 +9,8 @@ use vigil_app::{fold_for, PersonIndex};
 use vigil_names::Facts;
 use vigil_store::{Store, StoreError};
 
-use crate::auth::Caller;
 use crate::blocking::{blocking, Failure};
+use crate::caller::Caller;
 use crate::problem::Problem;
 use crate::AppState;
 

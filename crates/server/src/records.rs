@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use vigil_model::{Body, Kind, Person, Record, RecordId, Term};
 use vigil_store::{Cursor, Filter, Page, Role, StoreError};
 
-use crate::auth::Caller;
 use crate::blocking::blocking;
+use crate::caller::Caller;
 use crate::problem::Problem;
 use crate::AppState;
 

@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use vigil_app::SearchFailure;
 use vigil_search::{Filters, SearchError, SearchResults};
 
-use crate::auth::Caller;
 use crate::blocking::{blocking, Failure};
+use crate::caller::Caller;
 use crate::problem::Problem;
 use crate::AppState;
 

@@ -205,7 +205,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Caller;
+    use crate::caller::Caller;
     use vigil_store::Role;
 
     /// The role whose confidentiality cap is `level`.

@@ -12,8 +12,9 @@ use serde::Deserialize;
 
 use super::i18n::LANG_COOKIE;
 use super::{csrf_field, layout, page, Frame, Lang};
-use crate::auth::{cookie, new_csrf_token, Caller, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE};
+use crate::auth::{cookie, new_csrf_token, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE};
 use crate::blocking::blocking;
+use crate::caller::Caller;
 use crate::AppState;
 
 /// How long a browser session lasts.

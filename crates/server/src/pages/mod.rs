@@ -29,7 +29,8 @@ use vigil_store::Role;
 pub use dashboard::SummaryCache;
 pub use i18n::Lang;
 
-use crate::auth::{Caller, CSRF_FIELD};
+use crate::auth::{Refusal, CSRF_FIELD};
+use crate::caller::Caller;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -257,7 +258,16 @@ impl<E: std::fmt::Display> From<crate::blocking::Failure<E>> for PageError {
     }
 }
 
-pub fn forbidden(request: &Request, _needed: Role) -> Response {
+/// The page for a request the authorisation layer refused
+/// ([`crate::auth::RefusalPage`]).
+pub fn refusal(request: &Request, refusal: Refusal) -> Response {
+    match refusal {
+        Refusal::Forbidden(needed) => forbidden(request, needed),
+        Refusal::CsrfFailed => csrf_failed(request),
+    }
+}
+
+fn forbidden(request: &Request, _needed: Role) -> Response {
     message_page(
         request,
         StatusCode::FORBIDDEN,
@@ -266,7 +276,7 @@ pub fn forbidden(request: &Request, _needed: Role) -> Response {
     )
 }
 
-pub fn csrf_failed(request: &Request) -> Response {
+fn csrf_failed(request: &Request) -> Response {
     message_page(request, StatusCode::FORBIDDEN, "csrf-title", "csrf-body")
 }
 

@@ -19,8 +19,8 @@ use vigil_model::{
 use vigil_store::{Cursor, Filter, Page, Role, Store, StoreError};
 
 use super::{layout, page, query, user_text, Frame, Lang, PageError, PageResult};
-use crate::auth::Caller;
 use crate::blocking::{blocking, Failure};
+use crate::caller::Caller;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {

@@ -27,8 +27,8 @@ use vigil_store::StoreError;
 
 use super::view::{record_link, Ctx};
 use super::{csrf_field, layout, message, page, Lang, PageError, PageResult};
-use crate::auth::Caller;
 use crate::blocking::{blocking, Failure};
+use crate::caller::Caller;
 use crate::AppState;
 
 pub use fields::{choices, f, fields, spec, Choices, Section, Widget};
